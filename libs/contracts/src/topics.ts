@@ -1,0 +1,121 @@
+/**
+ * The topic catalogue: the one place where topic names are written down (lint forbids topic literals
+ * anywhere else). Each topic names its producing service, the protobuf messages it carries (the CloudEvents
+ * `ce_type` is the message's full name) and the payload field that becomes the Kafka record key, so that one
+ * patient's events stay in order within a topic (docs/architecture.md, "Events").
+ *
+ * Naming: `<service>.<aggregate>.v<N>`. A breaking schema change is a new package and a new topic version.
+ */
+import type { DescMessage } from '@bufbuild/protobuf';
+import { ClaimSubmittedSchema } from './gen/hosp/claims/v1/claim_pb';
+import { Hl7MessageReceivedSchema } from './gen/hosp/gateway/v1/hl7_inbound_pb';
+import { EncounterStartedSchema } from './gen/hosp/his/v1/encounter_pb';
+import { OrderPlacedSchema } from './gen/hosp/his/v1/order_pb';
+import { PatientRegisteredSchema } from './gen/hosp/his/v1/patient_pb';
+import { ResultFinalizedSchema } from './gen/hosp/lab/v1/result_pb';
+import { StudyReceivedSchema } from './gen/hosp/pacs/v1/study_pb';
+import { ProcedureStatusChangedSchema } from './gen/hosp/ris/v1/procedure_pb';
+
+export const PlatformServices = [
+  'his',
+  'laboratory',
+  'radiology-orders',
+  'image-archive-gateway',
+  'claims',
+  'integration-gateway',
+] as const;
+export type PlatformService = (typeof PlatformServices)[number];
+
+export interface TopicDefinition {
+  /** The Kafka topic name (before any deployment prefix). */
+  readonly name: string;
+  readonly producer: PlatformService;
+  readonly description: string;
+  /** Proto field (json name) of every message on the topic whose value is the record key. */
+  readonly keyField: string;
+  readonly messages: readonly DescMessage[];
+  /** Default partition count: enough for a provincial hospital's volume with room for more replicas. */
+  readonly partitions: number;
+  /** How long records are kept; consumers that fall further behind than this lose nothing only via replay. */
+  readonly retentionDays: number;
+}
+
+function topic(def: Omit<TopicDefinition, 'partitions' | 'retentionDays'> & Partial<TopicDefinition>) {
+  return { partitions: 6, retentionDays: 14, ...def } as const satisfies TopicDefinition;
+}
+
+export const Topics = {
+  HisPatient: topic({
+    name: 'his.patient.v1',
+    producer: 'his',
+    description: 'Master patient index changes: registration (later: update, merge).',
+    keyField: 'patientId',
+    messages: [PatientRegisteredSchema],
+  }),
+  HisEncounter: topic({
+    name: 'his.encounter.v1',
+    producer: 'his',
+    description: 'Encounter lifecycle: check-in/admission (later: transfer, discharge, close).',
+    keyField: 'patientId',
+    messages: [EncounterStartedSchema],
+  }),
+  HisOrder: topic({
+    name: 'his.order.v1',
+    producer: 'his',
+    description: 'Clinical orders (CPOE) for laboratory, imaging and other services.',
+    keyField: 'patientId',
+    messages: [OrderPlacedSchema],
+  }),
+  LabResult: topic({
+    name: 'lab.result.v1',
+    producer: 'laboratory',
+    description: 'Validated laboratory results and their corrections.',
+    keyField: 'patientId',
+    messages: [ResultFinalizedSchema],
+  }),
+  RisProcedure: topic({
+    name: 'ris.procedure.v1',
+    producer: 'radiology-orders',
+    description: 'Imaging procedure status (scheduled, MPPS in progress/completed/discontinued, reported).',
+    keyField: 'patientId',
+    messages: [ProcedureStatusChangedSchema],
+  }),
+  PacsStudy: topic({
+    name: 'pacs.study.v1',
+    producer: 'image-archive-gateway',
+    description: 'Studies stored and indexed by the archive gateway, reconciled with orders by accession.',
+    keyField: 'patientId',
+    messages: [StudyReceivedSchema],
+  }),
+  ClaimsClaim: topic({
+    name: 'claims.claim.v1',
+    producer: 'claims',
+    description: 'BHYT claim submission and status.',
+    keyField: 'patientId',
+    messages: [ClaimSubmittedSchema],
+    retentionDays: 30,
+  }),
+  GatewayHl7Inbound: topic({
+    name: 'gateway.hl7-inbound.v1',
+    producer: 'integration-gateway',
+    description: 'HL7 v2 messages received over MLLP, stored and ACKed; raw bytes kept verbatim.',
+    keyField: 'connectionId',
+    messages: [Hl7MessageReceivedSchema],
+  }),
+} as const satisfies Record<string, TopicDefinition>;
+
+export type TopicKey = keyof typeof Topics;
+export const AllTopics: readonly TopicDefinition[] = Object.values(Topics);
+
+/**
+ * The dead-letter topic of one consumer group for one topic: `<topic>.dlq.<group>`. A poison event goes there
+ * with its error in headers, and the group's partition moves on.
+ */
+export function deadLetterTopicName(topicName: string, consumerGroup: string): string {
+  return `${topicName}.dlq.${consumerGroup}`;
+}
+
+/** The topic definition that carries a message type, by its full protobuf name (the CloudEvents ce_type). */
+export function topicForEventType(typeName: string): TopicDefinition | undefined {
+  return AllTopics.find((t) => t.messages.some((m) => m.typeName === typeName));
+}

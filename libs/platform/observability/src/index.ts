@@ -1,0 +1,3 @@
+export * from './correlation';
+export * from './logging';
+export * from './metrics.controller';

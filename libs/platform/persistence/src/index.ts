@@ -1,0 +1,3 @@
+export * from './database-settings';
+export * from './ensure-database';
+export * from './data-source';

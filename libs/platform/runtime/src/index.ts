@@ -1,0 +1,5 @@
+export * from './service-definition';
+export * from './kafka.providers';
+export * from './health.controller';
+export * from './platform.module';
+export * from './bootstrap';

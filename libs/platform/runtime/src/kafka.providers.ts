@@ -1,0 +1,108 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaProbe,
+  type KafkaSettings,
+  kafkaSettingsFromEnv,
+  OutboxRelay,
+  OutboxWriter,
+} from '@hosp/platform-kafka';
+import { databaseUrlFromEnv } from '@hosp/platform-persistence';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { SERVICE_DEFINITION, type ServiceDefinition } from './service-definition';
+
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+
+/**
+ * Runs the service's outbox relay for the life of the application and creates its topics. Neither blocks
+ * startup: a service whose Kafka is down still starts, reports not-ready, keeps writing to its outbox, and
+ * publishes once Kafka answers.
+ */
+@Injectable()
+export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('OutboxRelay');
+  private relay?: OutboxRelay;
+  private topicsReady = false;
+  private stopping = false;
+
+  constructor(
+    @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.createTopicsUntilDone();
+    this.relay = new OutboxRelay({
+      dataSource: this.dataSource,
+      databaseUrl: databaseUrlFromEnv(this.def.service),
+      kafka: this.kafka,
+      topicPrefix: this.settings.topicPrefix,
+    });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.relay?.stop();
+  }
+
+  get ready(): boolean {
+    return this.topicsReady;
+  }
+
+  private async createTopicsUntilDone(): Promise<void> {
+    let delay = 500;
+    while (!this.stopping && !this.topicsReady) {
+      try {
+        const created = await ensureTopics(this.kafka, this.def.produces, this.settings.topicPrefix);
+        if (created.length) this.log.log(`created topics ${created.join(', ')}`);
+        this.topicsReady = true;
+      } catch (err) {
+        this.log.warn(`topics not created yet (${(err as Error).message}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+}
+
+@Injectable()
+export class KafkaProbeLifecycle extends KafkaProbe implements OnApplicationShutdown {
+  constructor(@Inject(KAFKA) kafka: Kafka) {
+    super(kafka);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+}
+
+export function kafkaProviders(): Provider[] {
+  return [
+    {
+      provide: KAFKA_SETTINGS,
+      inject: [SERVICE_DEFINITION],
+      useFactory: (def: ServiceDefinition) => kafkaSettingsFromEnv(def.service),
+    },
+    { provide: KAFKA, inject: [KAFKA_SETTINGS], useFactory: (s: KafkaSettings) => createKafka(s) },
+    {
+      provide: OutboxWriter,
+      inject: [KAFKA_SETTINGS],
+      useFactory: (s: KafkaSettings) => new OutboxWriter(s),
+    },
+    OutboxRelayLifecycle,
+    KafkaProbeLifecycle,
+  ];
+}

@@ -1,0 +1,41 @@
+import { createKafka, type KafkaSettings } from '@hosp/platform-kafka';
+import { dropDatabase, ensureDatabase, withDatabase } from '@hosp/platform-persistence';
+import type { Kafka } from 'kafkajs';
+import { type TestStack, testStack, uniqueId } from './test-stack';
+
+export interface IsolatedContext {
+  stack: TestStack;
+  /** A fresh database of this test's own, on the real server. */
+  databaseUrl: string;
+  /** Prefix for every topic and consumer group of this test: `t<id>.` */
+  topicPrefix: string;
+  kafkaSettings(service?: string): KafkaSettings;
+  kafka(service?: string): Kafka;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A test's own slice of the real stack: a new database (dropped afterwards) and a topic prefix that no other
+ * test uses, so tests can run in parallel on one broker and one server without seeing each other.
+ */
+export async function isolatedContext(brokers?: string[]): Promise<IsolatedContext> {
+  const stack = await testStack();
+  const id = uniqueId();
+  const databaseUrl = withDatabase(stack.databaseServerUrl, `hosp_test_${id}`);
+  await ensureDatabase(databaseUrl);
+  const topicPrefix = `t${id}.`;
+  const settings = (service = 'test'): KafkaSettings => ({
+    brokers: brokers ?? stack.brokers,
+    service,
+    topicPrefix,
+    facility: '79001',
+  });
+  return {
+    stack,
+    databaseUrl,
+    topicPrefix,
+    kafkaSettings: settings,
+    kafka: (service) => createKafka(settings(service), { retry: { retries: 3, initialRetryTime: 200 } }),
+    cleanup: () => dropDatabase(databaseUrl),
+  };
+}

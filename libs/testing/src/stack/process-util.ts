@@ -1,0 +1,79 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname } from 'node:path';
+
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readPid(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Starts a long-running process detached from this one, output appended to `logFile`, pid in `pidFile`. */
+export function spawnDaemon(
+  cmd: string,
+  args: string[],
+  logFile: string,
+  pidFile: string,
+  cwd?: string,
+): number {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const out = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  if (!child.pid) throw new Error(`could not start ${cmd}`);
+  writeFileSync(pidFile, String(child.pid));
+  return child.pid;
+}
+
+export async function stopPid(pidFile: string, graceMs = 30_000): Promise<void> {
+  const pid = readPid(pidFile);
+  if (isAlive(pid)) {
+    process.kill(pid!, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+    if (isAlive(pid)) process.kill(pid!, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): string {
+  const r = spawnSync(cmd, args, { ...opts, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+  }
+  return r.stdout;
+}

@@ -1,0 +1,11 @@
+import { Topics } from '@hosp/contracts';
+import type { ServiceDefinition } from '@hosp/platform-runtime';
+import { serviceMigrations } from '../migrations';
+
+export const serviceDefinition: ServiceDefinition = {
+  service: 'laboratory',
+  title: 'Laboratory information system: accessions, specimens, analyzer work lists, results and validation',
+  defaultPort: 3002,
+  migrations: serviceMigrations,
+  produces: [Topics.LabResult],
+};
