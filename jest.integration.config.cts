@@ -10,7 +10,7 @@ module.exports = {
   testMatch: ['<rootDir>/{services,libs}/**/test/integration/**/*.int-spec.ts'],
   resolver: '@nx/jest/plugins/resolver',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   maxWorkers: 2,

@@ -3,7 +3,10 @@
  * The event goes to the dead-letter topic at once instead of after the retry budget.
  */
 export class PermanentEventError extends Error {
-  override readonly name = 'PermanentEventError';
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** The event cannot even be read: missing CloudEvents headers, or a payload that does not decode. */

@@ -278,9 +278,12 @@ export class InboxConsumer {
     const replays = prepared.filter((p) => p.replay && !fresh.has(p.id)).map((p) => p.id);
     if (replays.length) {
       const retaken: Array<{ event_id: string }> = await manager.query(
-        `UPDATE platform_inbox SET status = 'applied', error = NULL, processed_at = now()
-         WHERE consumer_group = $1 AND event_id = ANY($2::text[]) AND status = 'dead_lettered'
-         RETURNING event_id`,
+        // A CTE, because TypeORM returns [rows, count] for a bare UPDATE ... RETURNING but rows for a SELECT.
+        `WITH retaken AS (
+           UPDATE platform_inbox SET status = 'applied', error = NULL, processed_at = now()
+           WHERE consumer_group = $1 AND event_id = ANY($2::text[]) AND status = 'dead_lettered'
+           RETURNING event_id)
+         SELECT event_id FROM retaken`,
         [this.opts.groupId, replays],
       );
       for (const r of retaken) fresh.add(r.event_id);

@@ -1,0 +1,136 @@
+import { create } from '@bufbuild/protobuf';
+import { PatientRegisteredSchema, Topics } from '@hosp/contracts';
+import { openServiceDataSource } from '@hosp/platform-persistence';
+import type { Kafka } from 'kafkajs';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { PlatformMessaging1763700000000 } from '../../../src/migrations/1763700000000-platform-messaging';
+import { on, type ConsumedEvent } from '../../../src/consumer/consumed-event';
+import { OutboxWriter } from '../../../src/outbox/outbox-writer';
+
+/**
+ * The effect the backbone tests apply: a log row per application and a per-patient counter. Neither is
+ * idempotent on its own (no unique constraint), so a double application shows up as a duplicate row and a
+ * counter too high, and the log's id order shows the order of application.
+ */
+export class TestEffects1763700000001 implements MigrationInterface {
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE TABLE effect_log (id bigserial PRIMARY KEY, event_id text NOT NULL, patient_id text NOT NULL, seq integer NOT NULL, pid integer NOT NULL)`,
+    );
+    await q.query(`CREATE TABLE effect_counter (patient_id text PRIMARY KEY, applied integer NOT NULL)`);
+  }
+  async down(): Promise<void> {
+    /* test database is dropped whole */
+  }
+}
+
+export function openBackboneDataSource(url: string): Promise<DataSource> {
+  return openServiceDataSource({
+    url,
+    migrations: [PlatformMessaging1763700000000, TestEffects1763700000001],
+    poolSize: 4,
+  });
+}
+
+/** The per-patient sequence number rides in citizenId; "POISON" makes the handler fail. */
+export function patientEvent(patientId: string, seq: number | 'POISON') {
+  return create(PatientRegisteredSchema, {
+    patientId,
+    citizenId: String(seq),
+    fullName: 'Nguyễn Thị Hoa',
+    birthDate: '1980',
+  });
+}
+
+export async function writeEvents(
+  ds: DataSource,
+  writer: OutboxWriter,
+  events: Array<{ patientId: string; seq: number | 'POISON' }>,
+): Promise<string[]> {
+  return ds.transaction(async (m) => {
+    const ids: string[] = [];
+    for (const e of events)
+      ids.push(
+        await writer.append(m, Topics.HisPatient, PatientRegisteredSchema, patientEvent(e.patientId, e.seq)),
+      );
+    return ids;
+  });
+}
+
+export interface EffectOptions {
+  /** Extra work per event, to make batches slow enough to be interrupted. */
+  delayMs?: number;
+  /** When true, events whose citizenId is "POISON" throw. */
+  poison?: () => boolean;
+}
+
+export function effectHandler(opts: EffectOptions = {}) {
+  return on(
+    PatientRegisteredSchema,
+    async (event: ConsumedEvent<typeof PatientRegisteredSchema>, m: EntityManager) => {
+      if (opts.poison?.() && event.payload.citizenId === 'POISON')
+        throw new Error(`cannot apply ${event.envelope.id}: poison`);
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+      await m.query(`INSERT INTO effect_log (event_id, patient_id, seq, pid) VALUES ($1, $2, $3, $4)`, [
+        event.envelope.id,
+        event.payload.patientId,
+        Number(event.payload.citizenId) || -1,
+        process.pid,
+      ]);
+      await m.query(
+        `INSERT INTO effect_counter (patient_id, applied) VALUES ($1, 1)
+       ON CONFLICT (patient_id) DO UPDATE SET applied = effect_counter.applied + 1`,
+        [event.payload.patientId],
+      );
+    },
+  );
+}
+
+export async function appliedCount(ds: DataSource): Promise<number> {
+  const r = await ds.query(`SELECT count(*)::int AS n FROM effect_log`);
+  return r[0].n;
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+/** Per patient, the sequence numbers in the order their effects were applied. */
+export async function appliedOrder(ds: DataSource): Promise<Map<string, number[]>> {
+  const rows: Array<{ patient_id: string; seq: number }> = await ds.query(
+    `SELECT patient_id, seq FROM effect_log ORDER BY id`,
+  );
+  const byPatient = new Map<string, number[]>();
+  for (const r of rows) {
+    if (!byPatient.has(r.patient_id)) byPatient.set(r.patient_id, []);
+    byPatient.get(r.patient_id)!.push(r.seq);
+  }
+  return byPatient;
+}
+
+/** Total lag of a group on a topic: high watermark minus committed offset, summed over partitions. */
+export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const high = await admin.fetchTopicOffsets(topic);
+    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const c = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+    return high.reduce((sum, p) => sum + Number(p.high) - Math.max(c.get(p.partition) ?? 0, 0), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}

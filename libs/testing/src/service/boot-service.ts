@@ -1,0 +1,39 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { configureApp, type ServiceDefinition } from '@hosp/platform-runtime';
+import type { AddressInfo } from 'node:net';
+import { isolatedContext, type IsolatedContext } from '../harness/isolation';
+
+export interface BootedService {
+  app: INestApplication;
+  baseUrl: string;
+  ctx: IsolatedContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a service's real AppModule on an ephemeral port against the real stack, in a database and topic
+ * namespace of the test's own. Configuration goes through the same environment variables as production.
+ */
+export async function bootService(appModule: Type<unknown>, def: ServiceDefinition): Promise<BootedService> {
+  const ctx = await isolatedContext();
+  process.env['DATABASE_URL'] = ctx.databaseUrl;
+  process.env['KAFKA_BROKERS'] = ctx.stack.brokers.join(',');
+  process.env['KAFKA_TOPIC_PREFIX'] = ctx.topicPrefix;
+  process.env['FACILITY_CODE'] = '79001';
+  process.env['LOG_LEVEL'] = process.env['LOG_LEVEL'] ?? 'warn';
+  const moduleRef = await Test.createTestingModule({ imports: [appModule] }).compile();
+  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  configureApp(app, def);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    ctx,
+    close: async () => {
+      await app.close();
+      await ctx.cleanup();
+    },
+  };
+}
