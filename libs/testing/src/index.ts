@@ -5,5 +5,3 @@ export * from './stack/postgres-server';
 export * from './stack/stack';
 export * from './harness/test-stack';
 export * from './harness/isolation';
-export * from './service/boot-service';
-export * from './service/service-conformance';

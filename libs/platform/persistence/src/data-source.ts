@@ -1,11 +1,14 @@
-import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+
+export type MigrationClass = new () => MigrationInterface;
+export type EntityClass = new (...args: never[]) => object;
 import { ensureDatabase } from './ensure-database';
 
 export interface ServiceDataSourceOptions {
   url: string;
   /** Migrations in order: the platform's (outbox/inbox) first, then the service's own. */
-  migrations: MixedList<Function>;
-  entities?: MixedList<Function>;
+  migrations: MigrationClass[];
+  entities?: EntityClass[];
   poolSize?: number;
   applicationName?: string;
 }

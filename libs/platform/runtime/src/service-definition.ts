@@ -1,4 +1,5 @@
 import type { PlatformService, TopicDefinition } from '@hosp/contracts';
+import type { EntityClass, MigrationClass } from '@hosp/platform-persistence';
 
 export interface ServiceDefinition {
   service: PlatformService;
@@ -6,8 +7,8 @@ export interface ServiceDefinition {
   title: string;
   defaultPort: number;
   /** The service's own migrations, applied after the platform's outbox/inbox migration. */
-  migrations: Function[];
-  entities?: Function[];
+  migrations: MigrationClass[];
+  entities?: EntityClass[];
   /** Catalogue topics this service writes to its outbox: created at startup when missing. */
   produces: readonly TopicDefinition[];
 }

@@ -1,7 +1,14 @@
-import { createKafka, type KafkaSettings } from '@hosp/platform-kafka';
 import { dropDatabase, ensureDatabase, withDatabase } from '@hosp/platform-persistence';
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { type TestStack, testStack, uniqueId } from './test-stack';
+
+/** The shape of the backbone's KafkaSettings (kept structural: the harness does not depend on the backbone). */
+export interface TestKafkaSettings {
+  brokers: string[];
+  service: string;
+  topicPrefix: string;
+  facility: string;
+}
 
 export interface IsolatedContext {
   stack: TestStack;
@@ -9,7 +16,7 @@ export interface IsolatedContext {
   databaseUrl: string;
   /** Prefix for every topic and consumer group of this test: `t<id>.` */
   topicPrefix: string;
-  kafkaSettings(service?: string): KafkaSettings;
+  kafkaSettings(service?: string): TestKafkaSettings;
   kafka(service?: string): Kafka;
   cleanup(): Promise<void>;
 }
@@ -24,7 +31,7 @@ export async function isolatedContext(brokers?: string[]): Promise<IsolatedConte
   const databaseUrl = withDatabase(stack.databaseServerUrl, `hosp_test_${id}`);
   await ensureDatabase(databaseUrl);
   const topicPrefix = `t${id}.`;
-  const settings = (service = 'test'): KafkaSettings => ({
+  const settings = (service = 'test'): TestKafkaSettings => ({
     brokers: brokers ?? stack.brokers,
     service,
     topicPrefix,
@@ -35,7 +42,13 @@ export async function isolatedContext(brokers?: string[]): Promise<IsolatedConte
     databaseUrl,
     topicPrefix,
     kafkaSettings: settings,
-    kafka: (service) => createKafka(settings(service), { retry: { retries: 3, initialRetryTime: 200 } }),
+    kafka: (service = 'test') =>
+      new Kafka({
+        clientId: service,
+        brokers: brokers ?? stack.brokers,
+        logLevel: logLevel.WARN,
+        retry: { retries: 3, initialRetryTime: 200 },
+      }),
     cleanup: () => dropDatabase(databaseUrl),
   };
 }

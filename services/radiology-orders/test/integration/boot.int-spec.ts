@@ -1,4 +1,4 @@
-import { describeServiceConformance } from '@hosp/testing';
+import { describeServiceConformance } from '@hosp/service-testing';
 import { AppModule } from '../../src/app.module';
 import { serviceDefinition } from '../../src/service.definition';
 

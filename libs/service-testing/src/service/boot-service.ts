@@ -2,7 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApp, type ServiceDefinition } from '@hosp/platform-runtime';
 import type { AddressInfo } from 'node:net';
-import { isolatedContext, type IsolatedContext } from '../harness/isolation';
+import { isolatedContext, type IsolatedContext } from '@hosp/testing';
 
 export interface BootedService {
   app: INestApplication;

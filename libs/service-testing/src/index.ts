@@ -1,0 +1,2 @@
+export * from './service/boot-service';
+export * from './service/service-conformance';

@@ -1,0 +1,33 @@
+# Shared by scripts/*.sh: work from the repository root, install dependencies when they are missing or
+# stale, and put the project's own Node 24 (the `node` npm package) first on PATH.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false SCARF_ANALYTICS=false KAFKAJS_NO_PARTITIONER_WARNING=1
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || {
+    echo "missing '$1': $2" >&2
+    exit 1
+  }
+}
+
+ensure_deps() {
+  need npm "install Node.js (any version >= 18; the project brings its own Node 24)"
+  need java "install a Java 17+ runtime (the Kafka broker runs on it), e.g. apt-get install openjdk-17-jre-headless"
+  need mvn "install Apache Maven (it fetches the Kafka broker jars from Maven Central), e.g. apt-get install maven"
+  if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "==> npm ci"
+    npm ci --no-audit --no-fund
+  fi
+  export PATH="$ROOT/node_modules/.bin:$PATH"
+  case "$(node --version)" in
+    v24.*) ;;
+    *) echo "expected the project's Node 24 first on PATH, got $(node --version)" >&2; exit 1 ;;
+  esac
+}
+
+step() {
+  echo
+  echo "==> $*"
+}
