@@ -15,10 +15,19 @@ export interface BootedService {
  * Boots a service's real AppModule on an ephemeral port against the real stack, in a database and topic
  * namespace of the test's own. Configuration goes through the same environment variables as production.
  */
-export async function bootService(appModule: Type<unknown>, def: ServiceDefinition): Promise<BootedService> {
+export interface BootOptions {
+  /** Point the service at other brokers, e.g. a closed port to see it refuse readiness. */
+  kafkaBrokers?: string[];
+}
+
+export async function bootService(
+  appModule: Type<unknown>,
+  def: ServiceDefinition,
+  options: BootOptions = {},
+): Promise<BootedService> {
   const ctx = await isolatedContext();
   process.env['DATABASE_URL'] = ctx.databaseUrl;
-  process.env['KAFKA_BROKERS'] = ctx.stack.brokers.join(',');
+  process.env['KAFKA_BROKERS'] = (options.kafkaBrokers ?? ctx.stack.brokers).join(',');
   process.env['KAFKA_TOPIC_PREFIX'] = ctx.topicPrefix;
   process.env['FACILITY_CODE'] = '79001';
   process.env['LOG_LEVEL'] = process.env['LOG_LEVEL'] ?? 'warn';

@@ -60,8 +60,7 @@ export class OutboxRelay {
     this.stopped = true;
     this.wake?.();
     await this.loop;
-    await this.producer?.disconnect().catch(() => undefined);
-    this.producer = undefined;
+    await this.resetProducer();
     await this.closeSession();
   }
 
@@ -89,6 +88,11 @@ export class OutboxRelay {
         if (n < (this.opts.batchSize ?? 500)) await this.sleep(this.opts.pollIntervalMs ?? 1_000);
       } catch (err) {
         backboneMetrics.outboxRelayErrors().inc();
+        // A failed send leaves the idempotent producer's sequence numbers in doubt; after a broker restart
+        // the broker answers OUT_OF_ORDER_SEQUENCE_NUMBER (not retriable) to every further send. Start over
+        // with a new producer id: rows are still in the outbox, and any that did reach Kafka are republished
+        // with their ce_id, which consumers' inboxes skip.
+        await this.resetProducer();
         this.log.warn(
           { err, retryInMs: backoff },
           'outbox relay pass failed; rows stay in the outbox and will be retried',
@@ -151,6 +155,12 @@ export class OutboxRelay {
       this.producer = producer;
     }
     return this.producer;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const p = this.producer;
+    this.producer = undefined;
+    await p?.disconnect().catch(() => undefined);
   }
 
   private async acquireLeadership(): Promise<boolean> {
