@@ -3,3 +3,4 @@ export * from './kafka.providers';
 export * from './health.controller';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './event-consumers';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformMessaging1763700000000 } from '@hosp/platform-kafka';
@@ -13,10 +14,12 @@ import { HealthController } from './health.controller';
 import { KAFKA, KAFKA_SETTINGS, kafkaProviders, OutboxRelayLifecycle } from './kafka.providers';
 import { OutboxWriter } from '@hosp/platform-kafka';
 import { SERVICE_DEFINITION, type ServiceDefinition } from './service-definition';
+import { EventConsumersLifecycle } from './event-consumers';
 
 /**
  * Everything a platform service stands on: JSON logging with correlation ids, its own PostgreSQL database
- * (created and migrated at startup), the Kafka client, the outbox writer and relay, `/health/live`,
+ * (created and migrated at startup), the Kafka client, the outbox writer and relay, the service's
+ * `@EventConsumer` groups, `/health/live`,
  * `/health/ready` and `/metrics`. A service's AppModule imports `PlatformModule.forService(definition)`.
  */
 @Module({})
@@ -27,6 +30,7 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports: [
+        DiscoveryModule,
         LoggerModule.forRoot(loggerParams(def.service)),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
         TypeOrmModule.forRootAsync({
@@ -49,7 +53,11 @@ export class PlatformModule {
         }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [{ provide: SERVICE_DEFINITION, useValue: def }, ...kafkaProviders()],
+      providers: [
+        { provide: SERVICE_DEFINITION, useValue: def },
+        ...kafkaProviders(),
+        EventConsumersLifecycle,
+      ],
       exports: [SERVICE_DEFINITION, KAFKA, KAFKA_SETTINGS, OutboxWriter, OutboxRelayLifecycle],
     };
   }
