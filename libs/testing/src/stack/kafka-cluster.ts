@@ -76,6 +76,11 @@ export class KafkaCluster {
   /** Starts one node (after `stopNode`), e.g. in a fault test. */
   async startNode(nodeId: number, wait = true): Promise<void> {
     if (isAlive(readPid(this.pidFile(nodeId)))) return;
+    for (const port of [this.clientPort(nodeId), this.controllerPort(nodeId)]) {
+      if (await portOpen(port)) {
+        throw new Error(`port ${port} is taken by another process (another checkout's stack?); stop it first`);
+      }
+    }
     this.writeConfig(nodeId);
     const heap = this.options.heapMb ?? (this.options.brokers === 1 ? 512 : 384);
     spawnDaemon(
