@@ -78,7 +78,9 @@ export class KafkaCluster {
     if (isAlive(readPid(this.pidFile(nodeId)))) return;
     for (const port of [this.clientPort(nodeId), this.controllerPort(nodeId)]) {
       if (await portOpen(port)) {
-        throw new Error(`port ${port} is taken by another process (another checkout's stack?); stop it first`);
+        throw new Error(
+          `port ${port} is taken by another process (another checkout's stack?); stop it first`,
+        );
       }
     }
     this.writeConfig(nodeId);

