@@ -45,6 +45,13 @@ interface Prepared {
   replay: boolean;
 }
 
+interface ChunkOutcome {
+  counts: { applied: number; duplicate: number; dead_lettered: number };
+}
+
+/** Thrown inside the fast-path transaction to roll it back and redo the chunk event by event. */
+class CarefulModeNeeded extends Error {}
+
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, initialBackoffMs: 200, maxBackoffMs: 5_000 };
 
 /**
@@ -183,10 +190,44 @@ export class InboxConsumer {
     const prepared = messages
       .map((m) => this.prepare(topic, partition, m))
       .filter((p) => p.handler || p.malformed);
+    const started = Date.now();
+    // Fast path first: the whole chunk in one transaction, no savepoint per event. The first handler failure
+    // rolls it all back, and the chunk is applied again in careful mode (a savepoint and retries per event),
+    // which isolates the failing event. Handlers write only through the transaction, so running the events
+    // before the failure twice changes nothing.
+    let outcome: ChunkOutcome;
+    try {
+      outcome = await this.applyInTransaction(topic, partition, prepared, heartbeat, false);
+    } catch (err) {
+      if (!(err instanceof CarefulModeNeeded)) throw err;
+      outcome = await this.applyInTransaction(topic, partition, prepared, heartbeat, true);
+    }
+    const { counts } = outcome;
+
+    const m = backboneMetrics.consumerEvents();
+    for (const [outcome, n] of Object.entries(counts))
+      if (n) m.inc({ group: this.opts.groupId, topic, outcome }, n);
+    const age = backboneMetrics.consumerLatency();
+    for (const p of prepared) {
+      const t = p.event?.envelope.time;
+      if (t)
+        age.observe(
+          { group: this.opts.groupId },
+          Math.max(0, Date.now() - Number(t.seconds) * 1000 - t.nanos / 1e6) / 1000,
+        );
+    }
+    this.log.debug({ topic, partition, ...counts, ms: Date.now() - started }, 'chunk committed');
+  }
+
+  private async applyInTransaction(
+    topic: string,
+    partition: number,
+    prepared: Prepared[],
+    heartbeat: () => Promise<void>,
+    careful: boolean,
+  ): Promise<ChunkOutcome> {
     const counts = { applied: 0, duplicate: 0, dead_lettered: 0 };
     const deadLetters: Message[] = [];
-    const started = Date.now();
-
     await this.opts.dataSource.transaction(async (manager) => {
       const fresh = await this.claim(manager, topic, partition, prepared);
       const done = new Set<string>();
@@ -196,7 +237,16 @@ export class InboxConsumer {
           continue;
         }
         done.add(p.id);
-        const failure = p.malformed ?? (await this.applyWithRetry(manager, p, heartbeat));
+        let failure: unknown = p.malformed;
+        if (!failure && careful) failure = await this.applyWithRetry(manager, p, heartbeat);
+        if (!failure && !careful) {
+          try {
+            await p.handler!(p.event!, manager);
+          } catch (err) {
+            if (isTransientInfrastructureError(err)) throw err;
+            throw new CarefulModeNeeded();
+          }
+        }
         if (!failure) {
           counts.applied++;
           continue;
@@ -232,20 +282,7 @@ export class InboxConsumer {
         });
       }
     });
-
-    const m = backboneMetrics.consumerEvents();
-    for (const [outcome, n] of Object.entries(counts))
-      if (n) m.inc({ group: this.opts.groupId, topic, outcome }, n);
-    const age = backboneMetrics.consumerLatency();
-    for (const p of prepared) {
-      const t = p.event?.envelope.time;
-      if (t)
-        age.observe(
-          { group: this.opts.groupId },
-          Math.max(0, Date.now() - Number(t.seconds) * 1000 - t.nanos / 1e6) / 1000,
-        );
-    }
-    this.log.debug({ topic, partition, ...counts, ms: Date.now() - started }, 'chunk committed');
+    return { counts };
   }
 
   /**

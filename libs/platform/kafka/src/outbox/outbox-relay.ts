@@ -39,6 +39,8 @@ export class OutboxRelay {
   private stopped = true;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** Set by every NOTIFY; cleared before each read, so a commit that lands during a publish is not slept over. */
+  private notified = false;
   private lastPendingCount = 0;
 
   constructor(private readonly opts: OutboxRelayOptions) {
@@ -83,9 +85,11 @@ export class OutboxRelay {
           await this.sleep(this.opts.pollIntervalMs ?? 1_000);
           continue;
         }
+        this.notified = false;
         const n = await this.publishBatch();
         backoff = 100;
-        if (n < (this.opts.batchSize ?? 500)) await this.sleep(this.opts.pollIntervalMs ?? 1_000);
+        if (n < (this.opts.batchSize ?? 500) && !this.notified)
+          await this.sleep(this.opts.pollIntervalMs ?? 1_000);
       } catch (err) {
         backboneMetrics.outboxRelayErrors().inc();
         // A failed send leaves the idempotent producer's sequence numbers in doubt; after a broker restart
@@ -174,7 +178,10 @@ export class OutboxRelay {
         this.leader = false;
         this.session = undefined;
       });
-      session.on('notification', () => this.wake?.());
+      session.on('notification', () => {
+        this.notified = true;
+        this.wake?.();
+      });
       await session.connect();
       await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.session = session;

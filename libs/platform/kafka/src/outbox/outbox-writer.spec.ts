@@ -27,16 +27,19 @@ describe('OutboxWriter', () => {
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       },
     );
-    const [topic, key, type, , headers] = calls[0].params!.slice(1) as [
-      string,
-      string,
-      string,
-      Buffer,
-      Record<string, string>,
+    const [ids, topics, keys, types, , headerJson] = calls[0].params as [
+      string[],
+      string[],
+      string[],
+      string[],
+      Buffer[],
+      string[],
     ];
-    expect(topic).toBe(Topics.HisPatient.name);
-    expect(key).toBe('P1');
-    expect(type).toBe('hosp.his.v1.PatientRegistered');
+    expect(ids).toEqual([id]);
+    expect(topics).toEqual([Topics.HisPatient.name]);
+    expect(keys).toEqual(['P1']);
+    expect(types).toEqual(['hosp.his.v1.PatientRegistered']);
+    const headers = JSON.parse(headerJson[0]) as Record<string, string>;
     expect(headers).toMatchObject({
       ce_id: id,
       ce_source: 'urn:hosp:his',
@@ -45,7 +48,24 @@ describe('OutboxWriter', () => {
       ce_subject: 'P1',
     });
     expect(headers['traceparent']).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
-    expect(calls[1].sql).toContain('pg_notify');
+    expect(calls).toHaveLength(1);
+    expect(calls[0].sql).toContain('pg_notify');
+  });
+
+  it('writes a transaction of events in one statement, in order', async () => {
+    const { manager, calls } = recordingManager();
+    const ids = await writer.appendAll(
+      manager,
+      ['P1', 'P2', 'P1'].map((patientId) => ({
+        topic: Topics.HisPatient,
+        schema: PatientRegisteredSchema,
+        message: create(PatientRegisteredSchema, { patientId }),
+      })),
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0].params![0]).toEqual(ids);
+    expect(calls[0].params![2]).toEqual(['P1', 'P2', 'P1']);
+    expect(calls[0].sql).toContain('WITH ORDINALITY');
   });
 
   it('refuses an event without its key, and a message type the topic does not carry', async () => {

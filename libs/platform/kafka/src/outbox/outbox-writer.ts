@@ -31,6 +31,20 @@ export class OutboxKeyError extends Error {}
  * if it rolls back (docs/adr/0004). The record key comes from the catalogue's key field, so a producer cannot
  * put one patient's events on two partitions.
  */
+/** One event for `appendAll`. */
+export interface OutboxItem<D extends DescMessage = DescMessage> {
+  topic: TopicDefinition;
+  schema: D;
+  message: MessageShape<D>;
+  options?: AppendOptions;
+}
+
+/**
+ * Appends events to the transactional outbox. Call it with the EntityManager of the transaction that makes
+ * the state change: the events become visible to the relay exactly when that change commits, and not at all
+ * if it rolls back (docs/adr/0004). The record key comes from the catalogue's key field, so a producer cannot
+ * put one patient's events on two partitions.
+ */
 export class OutboxWriter {
   constructor(private readonly settings: Pick<KafkaSettings, 'service' | 'facility'>) {}
 
@@ -41,6 +55,41 @@ export class OutboxWriter {
     message: MessageShape<D>,
     options: AppendOptions = {},
   ): Promise<string> {
+    const [id] = await this.appendAll(manager, [{ topic, schema, message, options }]);
+    return id;
+  }
+
+  /**
+   * Appends several events of one transaction in one statement, in the given order (their `seq` order, so
+   * the order the relay publishes them in). Returns their event ids.
+   */
+  async appendAll(manager: EntityManager, items: readonly OutboxItem[]): Promise<string[]> {
+    if (items.length === 0) return [];
+    const rows = items.map((item) => this.row(item));
+    // One round trip: the insert, and the NOTIFY that wakes the relay (delivered on commit only, PostgreSQL
+    // NOTIFY semantics). WITH ORDINALITY keeps the input order in seq.
+    await manager.query(
+      `WITH inserted AS (
+         INSERT INTO platform_outbox (event_id, topic, partition_key, event_type, payload, headers)
+         SELECT u.id, u.topic, u.key, u.type, u.payload, u.headers
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::jsonb[])
+              WITH ORDINALITY AS u(id, topic, key, type, payload, headers, ord)
+         ORDER BY u.ord
+         RETURNING 1)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT count(*) FROM inserted) AS c`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.topic),
+        rows.map((r) => r.key),
+        rows.map((r) => r.type),
+        rows.map((r) => r.payload),
+        rows.map((r) => JSON.stringify(r.headers)),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private row({ topic, schema, message, options = {} }: OutboxItem) {
     if (!topic.messages.some((m) => m.typeName === schema.typeName)) {
       throw new Error(`${schema.typeName} is not carried by topic ${topic.name} (see the topic catalogue)`);
     }
@@ -64,20 +113,13 @@ export class OutboxWriter {
       partitionKey: key,
       correlationId: options.correlationId ?? '',
     });
-    await manager.query(
-      `INSERT INTO platform_outbox (event_id, topic, partition_key, event_type, payload, headers)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [
-        id,
-        topic.name,
-        key,
-        schema.typeName,
-        Buffer.from(toBinary(schema, message)),
-        envelopeToHeaders(envelope),
-      ],
-    );
-    // Delivered to the relay's LISTEN connection on commit only (PostgreSQL NOTIFY semantics).
-    await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
-    return id;
+    return {
+      id,
+      topic: topic.name,
+      key,
+      type: schema.typeName,
+      payload: Buffer.from(toBinary(schema, message)),
+      headers: envelopeToHeaders(envelope),
+    };
   }
 }
