@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { envelopeFromHeaders, headerValue } from '../envelope/cloud-event-headers';
 import { TopicNamer } from '../kafka-settings';
 import { backboneMetrics } from '../metrics';
-import type { ConsumedEvent, EventHandler } from './consumed-event';
+import { type BatchEventHandler, batchFormOf, type ConsumedEvent, type EventHandler } from './consumed-event';
 import { deadLetterHeaders, REPLAY_HEADER } from './dead-letter';
 import { MalformedEventError, PermanentEventError, isTransientInfrastructureError } from './errors';
 
@@ -231,6 +231,21 @@ export class InboxConsumer {
     await this.opts.dataSource.transaction(async (manager) => {
       const fresh = await this.claim(manager, topic, partition, prepared);
       const done = new Set<string>();
+      // Fast path only: consecutive events for the same batch handler, applied together.
+      let run: { handler: BatchEventHandler; events: ConsumedEvent[] } | undefined;
+      const fast = async (apply: () => Promise<void>) => {
+        try {
+          await apply();
+        } catch (err) {
+          if (isTransientInfrastructureError(err)) throw err;
+          throw new CarefulModeNeeded();
+        }
+      };
+      const flush = async () => {
+        const r = run;
+        run = undefined;
+        if (r) await fast(() => r.handler(r.events, manager));
+      };
       for (const p of prepared) {
         if (!fresh.has(p.id) || done.has(p.id)) {
           counts.duplicate++;
@@ -240,11 +255,13 @@ export class InboxConsumer {
         let failure: unknown = p.malformed;
         if (!failure && careful) failure = await this.applyWithRetry(manager, p, heartbeat);
         if (!failure && !careful) {
-          try {
-            await p.handler!(p.event!, manager);
-          } catch (err) {
-            if (isTransientInfrastructureError(err)) throw err;
-            throw new CarefulModeNeeded();
+          const batch = batchFormOf(p.handler!);
+          if (batch) {
+            if (run && run.handler !== batch) await flush();
+            (run ??= { handler: batch, events: [] }).events.push(p.event!);
+          } else {
+            await flush();
+            await fast(() => p.handler!(p.event!, manager));
           }
         }
         if (!failure) {
@@ -273,6 +290,7 @@ export class InboxConsumer {
           'event dead-lettered',
         );
       }
+      await flush();
       // Inside the transaction: if the DLQ write fails, nothing commits and the chunk is retried.
       if (deadLetters.length) {
         await this.dlqProducer!.send({

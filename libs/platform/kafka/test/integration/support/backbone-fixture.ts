@@ -4,7 +4,7 @@ import { openServiceDataSource } from '@hosp/platform-persistence';
 import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { PlatformMessaging1763700000000 } from '../../../src/migrations/1763700000000-platform-messaging';
-import { on, type ConsumedEvent } from '../../../src/consumer/consumed-event';
+import { on, onBatch, type ConsumedEvent } from '../../../src/consumer/consumed-event';
 import { OutboxWriter } from '../../../src/outbox/outbox-writer';
 
 /**
@@ -133,4 +133,31 @@ export async function groupLag(kafka: Kafka, groupId: string, topic: string): Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The same effect as `effectHandler`, for a run of events in two statements (the batch-handler form). */
+export function effectBatchHandler(opts: EffectOptions = {}) {
+  return onBatch(PatientRegisteredSchema, async (events, m) => {
+    const poison = events.find((e) => opts.poison?.() && e.payload.citizenId === 'POISON');
+    if (poison) throw new Error(`cannot apply ${poison.envelope.id}: poison`);
+    await m.query(
+      `INSERT INTO effect_log (event_id, patient_id, seq, pid)
+       SELECT u.id, u.patient, u.seq, $4 FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS u(id, patient, seq, ord)
+       ORDER BY u.ord`,
+      [
+        events.map((e) => e.envelope.id),
+        events.map((e) => e.payload.patientId),
+        events.map((e) => Number(e.payload.citizenId) || -1),
+        process.pid,
+      ],
+    );
+    const perPatient = new Map<string, number>();
+    for (const e of events)
+      perPatient.set(e.payload.patientId, (perPatient.get(e.payload.patientId) ?? 0) + 1);
+    await m.query(
+      `INSERT INTO effect_counter (patient_id, applied) SELECT * FROM unnest($1::text[], $2::int[])
+       ON CONFLICT (patient_id) DO UPDATE SET applied = effect_counter.applied + EXCLUDED.applied`,
+      [[...perPatient.keys()], [...perPatient.values()]],
+    );
+  });
 }
