@@ -207,14 +207,11 @@ export class InboxConsumer {
     const m = backboneMetrics.consumerEvents();
     for (const [outcome, n] of Object.entries(counts))
       if (n) m.inc({ group: this.opts.groupId, topic, outcome }, n);
-    const age = backboneMetrics.consumerLatency();
+    const age = backboneMetrics.consumerLatency().labels(this.opts.groupId);
+    const now = Date.now();
     for (const p of prepared) {
       const t = p.event?.envelope.time;
-      if (t)
-        age.observe(
-          { group: this.opts.groupId },
-          Math.max(0, Date.now() - Number(t.seconds) * 1000 - t.nanos / 1e6) / 1000,
-        );
+      if (t) age.observe(Math.max(0, now - Number(t.seconds) * 1000 - t.nanos / 1e6) / 1000);
     }
     this.log.debug({ topic, partition, ...counts, ms: Date.now() - started }, 'chunk committed');
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/ section 3.2):
@@ -6,6 +6,21 @@ import { randomBytes } from 'node:crypto';
  * Written by hand: it is one header of 55 characters, and carrying it needs no tracing SDK.
  */
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+// Ids come from a pool of random bytes refilled 4 KiB at a time (what crypto.randomUUID does internally):
+// one randomFillSync per 170 events instead of two per event, on the outbox's hot path.
+const POOL = Buffer.alloc(4096);
+let poolOffset = POOL.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > POOL.length) {
+    randomFillSync(POOL);
+    poolOffset = 0;
+  }
+  const hex = POOL.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
 
 export interface TraceParent {
   traceId: string;
@@ -29,7 +44,7 @@ export function formatTraceParent(tp: TraceParent): string {
 /** A new span in the same trace as `parent`, or the root of a new sampled trace. */
 export function childTraceParent(parent?: string | null): string {
   const p = parseTraceParent(parent);
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   if (p) return formatTraceParent({ traceId: p.traceId, parentId: spanId, flags: p.flags });
-  return formatTraceParent({ traceId: randomBytes(16).toString('hex'), parentId: spanId, flags: '01' });
+  return formatTraceParent({ traceId: randomHex(16), parentId: spanId, flags: '01' });
 }

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type DescMessage, type MessageShape, toBinary } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { create } from '@bufbuild/protobuf';
-import { EnvelopeSchema, type TopicDefinition } from '@hosp/contracts';
+import type { TopicDefinition } from '@hosp/contracts';
 import type { EntityManager } from 'typeorm';
-import { CE_SPEC_VERSION, envelopeToHeaders, PROTOBUF_CONTENT_TYPE } from '../envelope/cloud-event-headers';
+import { newEventHeaders } from '../envelope/cloud-event-headers';
 import { childTraceParent } from '../envelope/trace-context';
 import type { KafkaSettings } from '../kafka-settings';
 
@@ -100,14 +98,12 @@ export class OutboxWriter {
       );
     }
     const id = options.eventId ?? randomUUID();
-    const envelope = create(EnvelopeSchema, {
+    const headers = newEventHeaders({
       id,
       type: schema.typeName,
       source: `urn:hosp:${this.settings.service}`,
-      specVersion: CE_SPEC_VERSION,
-      time: timestampFromDate(options.time ?? new Date()),
+      time: options.time ?? new Date(),
       subject: options.subject ?? key,
-      dataContentType: PROTOBUF_CONTENT_TYPE,
       traceparent: childTraceParent(options.traceparent),
       facility: this.settings.facility,
       partitionKey: key,
@@ -119,7 +115,7 @@ export class OutboxWriter {
       key,
       type: schema.typeName,
       payload: Buffer.from(toBinary(schema, message)),
-      headers: envelopeToHeaders(envelope),
+      headers,
     };
   }
 }
