@@ -17,8 +17,12 @@ ensure_deps() {
   need java "install a Java 17+ runtime (the Kafka broker runs on it), e.g. apt-get install openjdk-17-jre-headless"
   need mvn "install Apache Maven (it fetches the Kafka broker jars from Maven Central), e.g. apt-get install maven"
   if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "==> npm ci"
-    npm ci --no-audit --no-fund
+    # `npm install` with the committed lockfile rather than `npm ci`: the registry these machines reach
+    # lacks some other platforms' optional binaries (e.g. @bufbuild/buf-darwin-arm64@1.75.0), so no
+    # lockfile written here lists them and `npm ci` rejects it as out of sync. The versions still come from
+    # the lockfile, and every direct dependency is pinned exactly.
+    echo "==> npm install (from package-lock.json)"
+    npm install --no-audit --no-fund
   fi
   export PATH="$ROOT/node_modules/.bin:$PATH"
   case "$(node --version)" in
