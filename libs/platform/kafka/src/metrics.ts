@@ -53,3 +53,8 @@ export const backboneMetrics = {
         }),
     ),
 };
+
+/** Registers every backbone metric, so /metrics shows them (at zero) before the first event. */
+export function registerBackboneMetrics(): void {
+  for (const make of Object.values(backboneMetrics)) make();
+}

@@ -14,6 +14,7 @@ import {
   kafkaSettingsFromEnv,
   OutboxRelay,
   OutboxWriter,
+  registerBackboneMetrics,
 } from '@hosp/platform-kafka';
 import { databaseUrlFromEnv } from '@hosp/platform-persistence';
 import type { Kafka } from 'kafkajs';
@@ -43,6 +44,7 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
+    registerBackboneMetrics();
     void this.createTopicsUntilDone();
     this.relay = new OutboxRelay({
       dataSource: this.dataSource,
@@ -56,6 +58,7 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.relay?.stop();
+    this.log.log('outbox relay stopped');
   }
 
   get ready(): boolean {

@@ -40,7 +40,11 @@ export function describeServiceConformance(appModule: Type<unknown>, def: Servic
       const res = await fetch(`${svc.baseUrl}/metrics`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/plain');
-      expect(await res.text()).toMatch(/^hosp_process_cpu_user_seconds_total /m);
+      const text = await res.text();
+      expect(text).toMatch(/^hosp_process_cpu_user_seconds_total /m);
+      // The backbone's own metrics are there from the start, at zero, for dashboards and alerts.
+      expect(text).toMatch(/^# TYPE hosp_outbox_published_total counter/m);
+      expect(text).toMatch(/^# TYPE hosp_consumer_events_total counter/m);
     });
 
     it('echoes the caller correlation id and makes one when none is given', async () => {
