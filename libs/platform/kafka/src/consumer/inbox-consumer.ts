@@ -95,6 +95,8 @@ export class InboxConsumer {
       heartbeatInterval: 3_000,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
+    // Kept before connecting, so stop() also releases a consumer whose start failed half-way.
+    this.consumer = consumer;
     this.dlqProducer = this.opts.kafka.producer({ allowAutoTopicCreation: true });
     await this.dlqProducer.connect();
     await consumer.connect();
@@ -102,12 +104,11 @@ export class InboxConsumer {
       topics: this.opts.topics.map((t) => this.namer.name(t)),
       fromBeginning: this.opts.fromBeginning ?? true,
     });
-    this.consumer = consumer;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: (payload) => this.onBatch(consumer, payload),
     });
   }
 
@@ -118,13 +119,10 @@ export class InboxConsumer {
     this.dlqProducer = undefined;
   }
 
-  private async onBatch({
-    batch,
-    heartbeat,
-    isRunning,
-    isStale,
-    resolveOffset,
-  }: EachBatchPayload): Promise<void> {
+  private async onBatch(
+    consumer: Consumer,
+    { batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload,
+  ): Promise<void> {
     const chunkSize = this.opts.maxEventsPerTransaction ?? 500;
     const topic = this.namer.logical(batch.topic);
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
@@ -134,7 +132,7 @@ export class InboxConsumer {
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       // The effect is committed; only now may Kafka forget the records.
-      await this.consumer!.commitOffsets([
+      await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
       await heartbeat();
