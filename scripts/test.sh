@@ -35,7 +35,9 @@ if [ "${SKIP_INTEGRATION:-0}" != 1 ]; then
   cleanup() { if [ "$started_stack" = 1 ]; then npm run -s stack -- down || true; fi; }
   trap cleanup EXIT
   step "integration tests (real Kafka and PostgreSQL)"
-  npm run -s test:integration -- --ci
+  results="$ROOT/.stack/integration-results.json"
+  npm run -s test:integration -- --ci --json --outputFile="$results"
+  node -e 'const r = require(process.argv[1]); console.log(`integration: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results"
 fi
 echo
 echo "all checks passed"
