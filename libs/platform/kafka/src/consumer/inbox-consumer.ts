@@ -32,6 +32,11 @@ export interface InboxConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** A new group starts from the earliest offset, so events produced before it existed are not skipped. */
   fromBeginning?: boolean;
+  /**
+   * How long inbox rows are kept (default 45 days). It must exceed the longest retention of the topics read
+   * (the catalogue's retentionDays, 30 at most) so a redelivered record always finds its row.
+   */
+  inboxRetentionDays?: number;
   logger?: Logger;
 }
 
@@ -72,6 +77,7 @@ export class InboxConsumer {
   private readonly retry: RetryPolicy;
   private consumer?: Consumer;
   private dlqProducer?: Producer;
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: InboxConsumerOptions) {
     this.log = opts.logger ?? pino({ name: 'inbox-consumer' }).child({ group: opts.groupId });
@@ -110,9 +116,33 @@ export class InboxConsumer {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(consumer, payload),
     });
+    this.pruneTimer = setInterval(() => {
+      this.pruneInbox().catch((err) => this.log.warn({ err }, 'inbox pruning failed; will try again'));
+    }, 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  /** Deletes this group's inbox rows older than the retention, in slices that hold locks only briefly. */
+  async pruneInbox(olderThanDays = this.opts.inboxRetentionDays ?? 45): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows: Array<{ n: number }> = await this.opts.dataSource.query(
+        `WITH gone AS (
+           DELETE FROM platform_inbox WHERE ctid IN (
+             SELECT ctid FROM platform_inbox
+             WHERE consumer_group = $1 AND processed_at < now() - make_interval(days => $2)
+             LIMIT 5000)
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [this.opts.groupId, olderThanDays],
+      );
+      total += rows[0].n;
+      if (rows[0].n < 5000) return total;
+    }
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
     await this.consumer?.disconnect().catch((err) => this.log.warn({ err }, 'consumer disconnect failed'));
     await this.dlqProducer?.disconnect().catch(() => undefined);
     this.consumer = undefined;

@@ -160,3 +160,42 @@ describe('outbox -> Kafka -> inbox: exactly once in effect, in key order', () =>
     expect(inbox[0].n).toBe(total);
   });
 });
+
+describe('inbox retention', () => {
+  let ctx: IsolatedContext;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    ctx = await isolatedContext();
+    ds = await openBackboneDataSource(ctx.databaseUrl);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await ctx?.cleanup();
+  });
+
+  it('prunes only the group rows older than the retention', async () => {
+    const insert = (group: string, id: string, daysAgo: number) =>
+      ds.query(
+        `INSERT INTO platform_inbox (consumer_group, event_id, topic, kafka_partition, kafka_offset, event_type, status, processed_at)
+         VALUES ($1, $2, 't', 0, 0, 'x', 'applied', now() - make_interval(days => $3))`,
+        [group, id, daysAgo],
+      );
+    for (let i = 0; i < 12; i++) await insert('g.prune', `old-${i}`, 50);
+    await insert('g.prune', 'recent', 10);
+    await insert('g.other', 'old-other', 50);
+    const consumer = new InboxConsumer({
+      kafka: ctx.kafka(),
+      dataSource: ds,
+      groupId: 'g.prune',
+      topics: [Topics.HisPatient],
+      handlers: [],
+    });
+    expect(await consumer.pruneInbox(45)).toBe(12);
+    const left: Array<{ event_id: string }> = await ds.query(
+      `SELECT event_id FROM platform_inbox ORDER BY event_id`,
+    );
+    expect(left.map((r) => r.event_id)).toEqual(['old-other', 'recent']);
+  });
+});
