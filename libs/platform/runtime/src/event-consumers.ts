@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
   SetMetadata,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -46,7 +46,7 @@ export const OnEvent = (schema: DescMessage): MethodDecorator => SetMetadata(ON_
  * keep trying in the background instead of failing the boot.
  */
 @Injectable()
-export class EventConsumersLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('EventConsumers');
   private readonly running: InboxConsumer[] = [];
   private stopping = false;
@@ -87,7 +87,9 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, OnApplic
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the application's shutdown hooks: TypeORM closes its pool in its own, and a chunk must finish
+  // (or roll back) while the pool is still there.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.map((c) => c.stop()));
   }

@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
@@ -30,7 +31,7 @@ export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
  * publishes once Kafka answers.
  */
 @Injectable()
-export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('OutboxRelay');
   private relay?: OutboxRelay;
   private topicsReady = false;
@@ -55,7 +56,9 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicati
     this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the application's shutdown hooks, where TypeORM closes its pool: a publish in flight finishes its
+  // DELETE first.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.relay?.stop();
     this.log.log('outbox relay stopped');

@@ -75,7 +75,7 @@ export class KafkaCluster {
 
   /** Starts one node (after `stopNode`), e.g. in a fault test. */
   async startNode(nodeId: number, wait = true): Promise<void> {
-    if (isAlive(readPid(this.pidFile(nodeId)))) return;
+    if (isAlive(readPid(this.pidFile(nodeId)), this.configFile(nodeId))) return;
     for (const port of [this.clientPort(nodeId), this.controllerPort(nodeId)]) {
       if (await portOpen(port)) {
         throw new Error(
@@ -108,8 +108,8 @@ export class KafkaCluster {
   /** Stops one node. `signal: 'SIGKILL'` simulates a crash; SIGTERM is a controlled shutdown. */
   async stopNode(nodeId: number, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const pid = readPid(this.pidFile(nodeId));
-    if (signal === 'SIGKILL' && isAlive(pid)) process.kill(pid!, 'SIGKILL');
-    await stopPid(this.pidFile(nodeId));
+    if (signal === 'SIGKILL' && isAlive(pid, this.configFile(nodeId))) process.kill(pid!, 'SIGKILL');
+    await stopPid(this.pidFile(nodeId), this.configFile(nodeId));
   }
 
   async stop(): Promise<void> {
@@ -122,12 +122,12 @@ export class KafkaCluster {
   }
 
   isRunning(): boolean {
-    return this.nodeIds().every((id) => isAlive(readPid(this.pidFile(id))));
+    return this.nodeIds().every((id) => isAlive(readPid(this.pidFile(id)), this.configFile(id)));
   }
 
   /** Waits until every running node answers and has registered with the controller quorum. */
   async waitReady(timeoutMs = 120_000): Promise<void> {
-    const running = this.nodeIds().filter((id) => isAlive(readPid(this.pidFile(id))));
+    const running = this.nodeIds().filter((id) => isAlive(readPid(this.pidFile(id)), this.configFile(id)));
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
@@ -151,7 +151,7 @@ export class KafkaCluster {
         }
       }
       for (const id of running) {
-        if (!isAlive(readPid(this.pidFile(id)))) {
+        if (!isAlive(readPid(this.pidFile(id)), this.configFile(id))) {
           throw new Error(`Kafka node ${id} exited; see ${join(this.options.dir, `node-${id}.log`)}`);
         }
       }

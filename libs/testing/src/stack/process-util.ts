@@ -3,13 +3,22 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 
-export function isAlive(pid: number | undefined): boolean {
+/**
+ * True when `pid` runs and, given a marker, its command line contains it: a pid file left from before a
+ * reboot may name an unrelated process now, which must be neither waited for nor killed.
+ */
+export function isAlive(pid: number | undefined, marker?: string): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  if (!marker) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+  } catch {
+    return true; // no /proc (not Linux): trust the signal check
   }
 }
 
@@ -37,14 +46,15 @@ export function spawnDaemon(
   return child.pid;
 }
 
-export async function stopPid(pidFile: string, graceMs = 30_000): Promise<void> {
+export async function stopPid(pidFile: string, marker?: string, graceMs = 30_000): Promise<void> {
   const pid = readPid(pidFile);
-  if (isAlive(pid)) {
+  if (isAlive(pid, marker)) {
     process.kill(pid!, 'SIGTERM');
     const deadline = Date.now() + graceMs;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(200);
-    if (isAlive(pid)) process.kill(pid!, 'SIGKILL');
-    while (isAlive(pid)) await sleep(50);
+    while (isAlive(pid, marker) && Date.now() < deadline) await sleep(200);
+    if (isAlive(pid, marker)) process.kill(pid!, 'SIGKILL');
+    const killDeadline = Date.now() + 10_000;
+    while (isAlive(pid, marker) && Date.now() < killDeadline) await sleep(50);
   }
   rmSync(pidFile, { force: true });
 }

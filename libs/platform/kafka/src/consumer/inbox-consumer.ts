@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { envelopeFromHeaders, headerValue } from '../envelope/cloud-event-headers';
 import { TopicNamer } from '../kafka-settings';
+import { ensureDeadLetterTopics } from '../topic-admin';
 import { backboneMetrics } from '../metrics';
 import { type BatchEventHandler, batchFormOf, type ConsumedEvent, type EventHandler } from './consumed-event';
 import { deadLetterHeaders, REPLAY_HEADER } from './dead-letter';
@@ -78,6 +79,7 @@ export class InboxConsumer {
   private consumer?: Consumer;
   private dlqProducer?: Producer;
   private pruneTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(private readonly opts: InboxConsumerOptions) {
     this.log = opts.logger ?? pino({ name: 'inbox-consumer' }).child({ group: opts.groupId });
@@ -95,15 +97,27 @@ export class InboxConsumer {
   }
 
   async start(): Promise<void> {
-    const consumer = this.opts.kafka.consumer({
+    this.stopping = false;
+    const kafka = this.opts.kafka;
+    // Dead-letter topics exist before anything can be dead-lettered, with a retention of their own.
+    await ensureDeadLetterTopics(kafka, this.opts.topics, this.opts.groupId, this.opts.topicPrefix ?? '');
+    const consumer = kafka.consumer({
       groupId: this.namer.name(this.opts.groupId),
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Catalogue topics are created from the catalogue (ensureTopics), never by a subscriber with broker defaults.
+      allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     // Kept before connecting, so stop() also releases a consumer whose start failed half-way.
     this.consumer = consumer;
-    this.dlqProducer = this.opts.kafka.producer({ allowAutoTopicCreation: true });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      // kafkajs gives up on non-retriable errors; a consumer group that silently stops is worse than a retry.
+      this.log.error({ err: payload.error }, 'consumer crashed and kafkajs will not restart it; restarting');
+      void this.restartAfterCrash();
+    });
+    this.dlqProducer = kafka.producer({ allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
     await consumer.connect();
     await consumer.subscribe({
@@ -116,10 +130,47 @@ export class InboxConsumer {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(consumer, payload),
     });
+    if (this.stopping) {
+      // stop() was called while we were still connecting.
+      await this.disconnect();
+      return;
+    }
+    clearInterval(this.pruneTimer);
     this.pruneTimer = setInterval(() => {
       this.pruneInbox().catch((err) => this.log.warn({ err }, 'inbox pruning failed; will try again'));
     }, 3_600_000);
     this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    const consumer = this.consumer;
+    const producer = this.dlqProducer;
+    this.consumer = undefined;
+    this.dlqProducer = undefined;
+    await consumer?.disconnect().catch((err) => this.log.warn({ err }, 'consumer disconnect failed'));
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async restartAfterCrash(): Promise<void> {
+    let delay = 1_000;
+    while (!this.stopping) {
+      try {
+        await this.disconnect();
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.stopping) return;
+        await this.start();
+        return;
+      } catch (err) {
+        this.log.warn({ err, retryInMs: delay }, 'consumer restart failed');
+        delay = Math.min(delay * 2, 60_000);
+      }
+    }
   }
 
   /** Deletes this group's inbox rows older than the retention, in slices that hold locks only briefly. */
@@ -139,14 +190,6 @@ export class InboxConsumer {
       total += rows[0].n;
       if (rows[0].n < 5000) return total;
     }
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.pruneTimer);
-    await this.consumer?.disconnect().catch((err) => this.log.warn({ err }, 'consumer disconnect failed'));
-    await this.dlqProducer?.disconnect().catch(() => undefined);
-    this.consumer = undefined;
-    this.dlqProducer = undefined;
   }
 
   private async onBatch(
@@ -272,6 +315,8 @@ export class InboxConsumer {
         if (r) await fast(() => r.handler(r.events, manager));
       };
       for (const p of prepared) {
+        // Long chunks keep the group membership alive (kafkajs heartbeats only when asked).
+        await this.beat(heartbeat);
         if (!fresh.has(p.id) || done.has(p.id)) {
           counts.duplicate++;
           continue;
@@ -317,11 +362,12 @@ export class InboxConsumer {
       }
       await flush();
       // Inside the transaction: if the DLQ write fails, nothing commits and the chunk is retried.
-      if (deadLetters.length) {
+      // One record per request: a chunk of failures with their stacks could exceed the broker's request size.
+      for (const record of deadLetters) {
         await this.dlqProducer!.send({
           topic: this.namer.name(deadLetterTopicName(topic, this.opts.groupId)),
           acks: -1,
-          messages: deadLetters,
+          messages: [record],
         });
       }
     });
@@ -371,6 +417,19 @@ export class InboxConsumer {
     return fresh;
   }
 
+  /**
+   * Heartbeats from inside a transaction. A failure (a rebalance began) must not roll the work back: the
+   * transaction still commits, the offset commit after it is refused, and the next owner of the partition
+   * skips the applied events through the inbox.
+   */
+  private async beat(heartbeat: () => Promise<void>): Promise<void> {
+    try {
+      await heartbeat();
+    } catch (err) {
+      this.log.debug({ err }, 'heartbeat refused during a chunk; finishing it anyway');
+    }
+  }
+
   /** Runs the handler in a savepoint, retrying with backoff; returns the last error, or undefined on success. */
   private async applyWithRetry(
     manager: EntityManager,
@@ -378,7 +437,8 @@ export class InboxConsumer {
     heartbeat: () => Promise<void>,
   ): Promise<unknown> {
     let backoff = this.retry.initialBackoffMs;
-    let lastError: unknown;
+    // A handler may reject with anything, undefined included: failure is a flag, not "an error was set".
+    let lastError: unknown = new Error('handler failed');
     for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
       await manager.query('SAVEPOINT inbox_event');
       try {
@@ -388,11 +448,11 @@ export class InboxConsumer {
       } catch (err) {
         if (isTransientInfrastructureError(err)) throw err;
         await manager.query('ROLLBACK TO SAVEPOINT inbox_event');
-        lastError = err;
+        lastError = err ?? new Error(`handler rejected with ${String(err)}`);
         if (err instanceof PermanentEventError) return err;
         this.log.warn({ err, eventId: p.id, attempt, of: this.retry.attempts }, 'event handler failed');
         if (attempt < this.retry.attempts) {
-          await heartbeat();
+          await this.beat(heartbeat);
           await new Promise((r) => setTimeout(r, backoff));
           backoff = Math.min(backoff * 2, this.retry.maxBackoffMs);
         }

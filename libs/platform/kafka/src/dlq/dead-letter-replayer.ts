@@ -13,6 +13,8 @@ export interface ReplayOptions {
   groupId: string;
   topicPrefix?: string;
   logger?: Logger;
+  /** Gives up (and rejects) after this long; what was replayed so far stays replayed. Default 5 minutes. */
+  timeoutMs?: number;
 }
 
 /**
@@ -55,6 +57,17 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<{ replayed
   try {
     await new Promise<void>((resolve, reject) => {
       const remaining = new Set(ends.keys());
+      const timer = setTimeout(
+        () => reject(new Error(`DLQ replay did not finish within ${opts.timeoutMs ?? 300_000} ms`)),
+        opts.timeoutMs ?? 300_000,
+      );
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      // consumer.run() resolves once running; a later crash (a failed produce) must end the replay too.
+      consumer.on(consumer.events.CRASH, ({ payload }) => done(payload.error));
       consumer
         .run({
           autoCommit: false,
@@ -78,11 +91,11 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<{ replayed
             replayed++;
             if (BigInt(message.offset) + 1n >= end) {
               remaining.delete(partition);
-              if (remaining.size === 0) resolve();
+              if (remaining.size === 0) done();
             }
           },
         })
-        .catch(reject);
+        .catch(done);
     });
   } finally {
     await consumer.disconnect();

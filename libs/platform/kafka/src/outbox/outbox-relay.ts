@@ -14,6 +14,11 @@ export interface OutboxRelayOptions {
   topicPrefix?: string;
   /** Rows per pass (one Kafka produce request per broker). */
   batchSize?: number;
+  /**
+   * Bytes per pass, payloads and headers together (default 512 KiB): one pass must fit the broker's request
+   * limit (message.max.bytes, 1 MiB by default) even when every row goes to one partition.
+   */
+  maxBatchBytes?: number;
   /** Poll interval when no NOTIFY arrives (covers a lost notification or a dropped LISTEN session). */
   pollIntervalMs?: number;
   maxBackoffMs?: number;
@@ -41,7 +46,7 @@ export class OutboxRelay {
   private wake?: () => void;
   /** Set by every NOTIFY; cleared before each read, so a commit that lands during a publish is not slept over. */
   private notified = false;
-  private lastPendingCount = 0;
+  private pendingCountedAt = 0;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.log = opts.logger ?? pino({ name: 'outbox-relay' });
@@ -108,20 +113,30 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const rows: Array<{
+    const fetched: Array<{
       seq: string;
       topic: string;
       partition_key: string;
       payload: Buffer;
       headers: Record<string, string>;
+      size: number;
     }> = await this.opts.dataSource.query(
-      `SELECT seq, topic, partition_key, payload, headers FROM platform_outbox ORDER BY seq LIMIT $1`,
+      `SELECT seq, topic, partition_key, payload, headers, octet_length(payload) + octet_length(headers::text) AS size
+       FROM platform_outbox ORDER BY seq LIMIT $1`,
       [this.opts.batchSize ?? 500],
     );
-    if (rows.length === 0) {
-      this.updatePending(0);
-      return 0;
+    await this.updatePending(fetched.length);
+    if (fetched.length === 0) return 0;
+    // The longest prefix within the byte budget, and at least one row (the writer refuses rows that could
+    // not fit a request on their own).
+    const budget = this.opts.maxBatchBytes ?? 512 * 1024;
+    let bytes = 0;
+    let take = 0;
+    while (take < fetched.length && (take === 0 || bytes + Number(fetched[take].size) <= budget)) {
+      bytes += Number(fetched[take].size);
+      take++;
     }
+    const rows = fetched.slice(0, take);
     const byTopic = new Map<string, Message[]>();
     for (const r of rows) {
       const topic = this.namer.name(r.topic);
@@ -136,15 +151,21 @@ export class OutboxRelay {
     ]);
     for (const [topic, messages] of byTopic)
       backboneMetrics.outboxPublished().inc({ topic }, messages.length);
-    if (rows.length < (this.opts.batchSize ?? 500)) this.updatePending(0);
     return rows.length;
   }
 
-  private updatePending(n: number): void {
-    if (n !== this.lastPendingCount) {
-      this.lastPendingCount = n;
-      backboneMetrics.outboxPending().set(n);
+  /** The pending gauge: exact when a pass sees the whole outbox, else a count at most every 5 s. */
+  private async updatePending(fetched: number): Promise<void> {
+    if (fetched < (this.opts.batchSize ?? 500)) {
+      backboneMetrics.outboxPending().set(fetched);
+      return;
     }
+    if (Date.now() - this.pendingCountedAt < 5_000) return;
+    this.pendingCountedAt = Date.now();
+    const r: Array<{ n: number }> = await this.opts.dataSource.query(
+      'SELECT count(*)::int AS n FROM platform_outbox',
+    );
+    backboneMetrics.outboxPending().set(r[0].n);
   }
 
   private async getProducer(): Promise<Producer> {
@@ -152,7 +173,8 @@ export class OutboxRelay {
       const producer = this.opts.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        allowAutoTopicCreation: true,
+        // Topics come from the catalogue (ensureTopics) with their partitions and retention, not broker defaults.
+        allowAutoTopicCreation: false,
         retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
       });
       await producer.connect();
@@ -182,8 +204,13 @@ export class OutboxRelay {
         this.notified = true;
         this.wake?.();
       });
-      await session.connect();
-      await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      try {
+        await session.connect();
+        await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      } catch (err) {
+        await session.end().catch(() => undefined);
+        throw err;
+      }
       this.session = session;
     }
     const r = await this.session.query<{ ok: boolean }>(

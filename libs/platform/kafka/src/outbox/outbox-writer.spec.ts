@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { OrderPlacedSchema, PatientRegisteredSchema, Topics } from '@hosp/contracts';
 import type { EntityManager } from 'typeorm';
-import { OutboxKeyError, OutboxWriter } from './outbox-writer';
+import { OutboxEventTooLargeError, OutboxKeyError, OutboxWriter } from './outbox-writer';
 
 /** A recording stand-in for the transaction's EntityManager (the SQL itself is covered by integration tests). */
 function recordingManager() {
@@ -81,5 +81,14 @@ describe('OutboxWriter', () => {
         create(OrderPlacedSchema, { patientId: 'P1' }) as never,
       ),
     ).rejects.toThrow('is not carried by topic');
+  });
+
+  it('refuses an event too large to travel as one Kafka record', async () => {
+    const { manager, calls } = recordingManager();
+    const big = create(PatientRegisteredSchema, { patientId: 'P1', fullName: 'x'.repeat(600 * 1024) });
+    await expect(writer.append(manager, Topics.HisPatient, PatientRegisteredSchema, big)).rejects.toThrow(
+      OutboxEventTooLargeError,
+    );
+    expect(calls).toHaveLength(0);
   });
 });

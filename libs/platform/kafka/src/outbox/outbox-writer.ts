@@ -23,6 +23,12 @@ export interface AppendOptions {
 
 export class OutboxKeyError extends Error {}
 
+/** An event that could not travel: Kafka's default record limit is 1 MiB (message.max.bytes). */
+export class OutboxEventTooLargeError extends Error {}
+
+/** Payload and headers of one event at most; large documents travel by reference, not inside events. */
+export const MAX_EVENT_BYTES = 512 * 1024;
+
 /**
  * Appends events to the transactional outbox. Call it with the EntityManager of the transaction that makes
  * the state change: the event becomes visible to the relay exactly when that change commits, and not at all
@@ -81,7 +87,7 @@ export class OutboxWriter {
         rows.map((r) => r.key),
         rows.map((r) => r.type),
         rows.map((r) => r.payload),
-        rows.map((r) => JSON.stringify(r.headers)),
+        rows.map((r) => r.headersJson),
       ],
     );
     return rows.map((r) => r.id);
@@ -109,13 +115,21 @@ export class OutboxWriter {
       partitionKey: key,
       correlationId: options.correlationId ?? '',
     });
+    const payload = Buffer.from(toBinary(schema, message));
+    const headersJson = JSON.stringify(headers);
+    const size = payload.length + Buffer.byteLength(headersJson);
+    if (size > MAX_EVENT_BYTES) {
+      throw new OutboxEventTooLargeError(
+        `${schema.typeName} of ${size} bytes exceeds ${MAX_EVENT_BYTES} bytes`,
+      );
+    }
     return {
       id,
       topic: topic.name,
       key,
       type: schema.typeName,
-      payload: Buffer.from(toBinary(schema, message)),
-      headers,
+      payload,
+      headersJson,
     };
   }
 }
