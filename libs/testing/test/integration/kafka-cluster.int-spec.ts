@@ -26,7 +26,7 @@ describe('three-broker Kafka cluster (RF 3, min.insync.replicas 2)', () => {
       clientId: 'cluster-check',
       brokers: cluster.bootstrapServers,
       logLevel: logLevel.NOTHING,
-      retry: { retries: 3, initialRetryTime: 200 },
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 3_000 },
     });
   });
 
@@ -61,6 +61,22 @@ describe('three-broker Kafka cluster (RF 3, min.insync.replicas 2)', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error(`cluster did not settle at ${n} brokers`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Until the restarted followers have caught up and rejoined the partition's in-sync set. */
+  async function waitForInSyncReplicas(n: number): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (let i = 0; i < 300; i++) {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+        if (meta.topics[0].partitions[0].isr.length === n) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`in-sync replicas did not reach ${n}`);
     } finally {
       await admin.disconnect();
     }
@@ -105,6 +121,8 @@ describe('three-broker Kafka cluster (RF 3, min.insync.replicas 2)', () => {
     await expect(send('two brokers down', { timeout: 3_000, retries: 1 })).rejects.toThrow();
     await cluster.startNode(others[0]);
     await cluster.startNode(others[1]);
+    await waitForBrokers(3);
+    await waitForInSyncReplicas(3);
     await send('back to three');
     const consumer = kafka.consumer({ groupId: `${topic}-reader` });
     const seen: string[] = [];
