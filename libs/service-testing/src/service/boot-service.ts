@@ -18,6 +18,8 @@ export interface BootedService {
 export interface BootOptions {
   /** Point the service at other brokers, e.g. a closed port to see it refuse readiness. */
   kafkaBrokers?: string[];
+  /** Point the service at another database, e.g. a server the test stops and starts. */
+  databaseUrl?: string;
 }
 
 export async function bootService(
@@ -26,7 +28,7 @@ export async function bootService(
   options: BootOptions = {},
 ): Promise<BootedService> {
   const ctx = await isolatedContext();
-  process.env['DATABASE_URL'] = ctx.databaseUrl;
+  process.env['DATABASE_URL'] = options.databaseUrl ?? ctx.databaseUrl;
   process.env['KAFKA_BROKERS'] = (options.kafkaBrokers ?? ctx.stack.brokers).join(',');
   process.env['KAFKA_TOPIC_PREFIX'] = ctx.topicPrefix;
   process.env['FACILITY_CODE'] = '79001';

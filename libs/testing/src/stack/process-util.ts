@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { dirname } from 'node:path';
 
 /**
@@ -86,4 +86,25 @@ export function run(
     throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
   }
   return r.stdout;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A block of `count` consecutive free loopback ports for a test's own broker. Taken below Linux's ephemeral
+ * range (32768-60999 by default), where the source ports of outgoing connections could be holding one.
+ */
+export async function freePortBlock(count: number, from = 20_000, to = 32_000): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = from + Math.floor(Math.random() * ((to - from - count) / 2)) * 2;
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error(`no block of ${count} free ports between ${from} and ${to}`);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaCluster } from '../../src/stack/kafka-cluster';
+import { freePortBlock } from '../../src/stack/process-util';
 
 /**
  * The three-broker mode that fault tests build on: replication factor 3 and min.insync.replicas 2, so an
@@ -14,7 +15,7 @@ describe('three-broker Kafka cluster (RF 3, min.insync.replicas 2)', () => {
   const topic = `cluster-check-${Date.now()}`;
 
   beforeAll(async () => {
-    const basePort = 38000 + 6 * Math.floor(Math.random() * 150);
+    const basePort = await freePortBlock(6);
     cluster = new KafkaCluster({
       dir: mkdtempSync(join(tmpdir(), 'hosp-kafka-cluster-')),
       brokers: 3,

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePortBlock } from '../../src/stack/process-util';
 import {
   ensurePostgres,
   postgresAnswers,
@@ -29,7 +30,7 @@ describe('PostgreSQL fallback: embedded server when none answers', () => {
 
   it('initialises, starts and serves a private server, and stops it', async () => {
     process.env['DATABASE_SERVER_URL'] = 'postgres://postgres@127.0.0.1:1';
-    info = await ensurePostgres(dir);
+    info = await ensurePostgres(dir, await freePortBlock(1));
     expect(info.mode).toBe('embedded');
     const c = new Client({ connectionString: `${info.serverUrl}/postgres` });
     await c.connect();

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topics } from '@hosp/contracts';
-import { isolatedContext, type IsolatedContext, KafkaCluster } from '@hosp/testing';
+import { freePortBlock, isolatedContext, type IsolatedContext, KafkaCluster } from '@hosp/testing';
 import type { DataSource } from 'typeorm';
 import { headerValue } from '../../src/envelope/cloud-event-headers';
 import { createKafka } from '../../src/kafka-settings';
@@ -22,7 +22,7 @@ describe('Kafka broker stopped while producers keep writing', () => {
 
   beforeAll(async () => {
     // Own broker on its own ports (two tests running at once pick different ones).
-    const basePort = 39000 + 2 * Math.floor(Math.random() * 400);
+    const basePort = await freePortBlock(2);
     cluster = new KafkaCluster({
       dir: mkdtempSync(join(tmpdir(), 'hosp-kafka-outage-')),
       brokers: 1,
