@@ -106,7 +106,8 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeAp
         this.log.warn(
           `consumer group ${consumer.groupId} not started (${(err as Error).message}); retrying in ${delay} ms`,
         );
-        await new Promise((r) => setTimeout(r, delay));
+        // unref: a pending retry must not keep a stopping process alive.
+        await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 10_000);
       }
     }

@@ -72,12 +72,16 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeAppli
     let delay = 500;
     while (!this.stopping && !this.topicsReady) {
       try {
-        const created = await ensureTopics(this.kafka, this.def.produces, this.settings.topicPrefix);
+        // A fail-fast client: this loop does its own backoff and must notice a shutdown between tries, which
+        // the shared client's long internal retries would delay by tens of seconds.
+        const adminKafka = createKafka(this.settings, { retry: { retries: 0 } });
+        const created = await ensureTopics(adminKafka, this.def.produces, this.settings.topicPrefix);
         if (created.length) this.log.log(`created topics ${created.join(', ')}`);
         this.topicsReady = true;
       } catch (err) {
         this.log.warn(`topics not created yet (${(err as Error).message}); retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay));
+        // unref: a pending retry must not keep a stopping process alive.
+        await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 10_000);
       }
     }

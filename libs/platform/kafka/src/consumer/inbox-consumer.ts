@@ -162,7 +162,8 @@ export class InboxConsumer {
     while (!this.stopping) {
       try {
         await this.disconnect();
-        await new Promise((r) => setTimeout(r, delay));
+        // unref: a pending retry must not keep a stopping process alive.
+        await new Promise((r) => setTimeout(r, delay).unref());
         if (this.stopping) return;
         await this.start();
         return;
