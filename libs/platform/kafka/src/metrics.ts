@@ -23,7 +23,10 @@ export const backboneMetrics = {
     once(
       'hosp_outbox_pending',
       () =>
-        new Gauge({ name: 'hosp_outbox_pending', help: 'Outbox rows not yet published (last relay pass)' }),
+        new Gauge({
+          name: 'hosp_outbox_pending',
+          help: 'Outbox rows not yet published (exact when a relay pass sees the whole outbox, else counted every 5 s)',
+        }),
     ),
   outboxRelayErrors: () =>
     once(
