@@ -71,7 +71,10 @@ export class OutboxRelay {
     await this.closeSession();
   }
 
-  /** Publishes until the outbox is empty (used by tools and tests that want a synchronous drain). */
+  /**
+   * Publishes until the outbox is empty, for tools and tests that want a synchronous drain. It does not take
+   * the leader lock: use it only where no running relay shares the database.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
