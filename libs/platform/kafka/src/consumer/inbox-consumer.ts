@@ -300,6 +300,7 @@ export class InboxConsumer {
     await this.opts.dataSource.transaction(async (manager) => {
       const fresh = await this.claim(manager, topic, partition, prepared);
       const done = new Set<string>();
+      let lastBeat = Date.now();
       // Fast path only: consecutive events for the same batch handler, applied together.
       let run: { handler: BatchEventHandler; events: ConsumedEvent[] } | undefined;
       const fast = async (apply: () => Promise<void>) => {
@@ -316,8 +317,12 @@ export class InboxConsumer {
         if (r) await fast(() => r.handler(r.events, manager));
       };
       for (const p of prepared) {
-        // Long chunks keep the group membership alive (kafkajs heartbeats only when asked).
-        await this.beat(heartbeat);
+        // Long chunks keep the group membership alive (kafkajs heartbeats only when asked); asked at most once
+        // a second, well inside the 3 s heartbeat interval, rather than once per event.
+        if (Date.now() - lastBeat > 1_000) {
+          await this.beat(heartbeat);
+          lastBeat = Date.now();
+        }
         if (!fresh.has(p.id) || done.has(p.id)) {
           counts.duplicate++;
           continue;
