@@ -2,14 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topics } from '@hosp/contracts';
-import { freePortBlock, isolatedContext, type IsolatedContext, KafkaCluster } from '@hosp/testing';
+import { freePortBlock, type IsolatedContext, KafkaCluster } from '@hosp/testing';
 import type { DataSource } from 'typeorm';
 import { headerValue } from '../../src/envelope/cloud-event-headers';
 import { createKafka } from '../../src/kafka-settings';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { OutboxWriter } from '../../src/outbox/outbox-writer';
-import { ensureTopics } from '../../src/topic-admin';
-import { openBackboneDataSource, waitFor, writeEvents } from './support/backbone-fixture';
+import { openBackbone, waitFor, writeEvents } from './support/backbone-fixture';
 
 /**
  * Issue "platform foundation", check 3: the Kafka broker stops while producers keep writing, then comes back:
@@ -30,9 +29,7 @@ describe('Kafka broker stopped while producers keep writing', () => {
       heapMb: 384,
     });
     await cluster.start();
-    ctx = await isolatedContext(cluster.bootstrapServers);
-    ds = await openBackboneDataSource(ctx.databaseUrl);
-    await ensureTopics(ctx.kafka(), [Topics.HisPatient], ctx.topicPrefix);
+    ({ ctx, ds } = await openBackbone(cluster.bootstrapServers));
   });
 
   afterAll(async () => {

@@ -1,16 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Topics } from '@hosp/contracts';
-import { isolatedContext, type IsolatedContext, workspaceRoot } from '@hosp/testing';
+import { type IsolatedContext, workspaceRoot } from '@hosp/testing';
 import type { DataSource } from 'typeorm';
-import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { OutboxWriter } from '../../src/outbox/outbox-writer';
-import { ensureTopics } from '../../src/topic-admin';
 import {
   appliedCount,
   appliedOrder,
   groupLag,
-  openBackboneDataSource,
+  openBackbone,
+  publishOutbox,
   waitFor,
   writeEvents,
 } from './support/backbone-fixture';
@@ -26,9 +25,7 @@ describe('consumer killed mid-batch (SIGKILL) and restarted', () => {
   const groupId = 'test.crash';
 
   beforeAll(async () => {
-    ctx = await isolatedContext();
-    ds = await openBackboneDataSource(ctx.databaseUrl);
-    await ensureTopics(ctx.kafka(), [Topics.HisPatient], ctx.topicPrefix);
+    ({ ctx, ds } = await openBackbone());
   });
 
   afterAll(async () => {
@@ -84,14 +81,7 @@ describe('consumer killed mid-batch (SIGKILL) and restarted', () => {
         patients.map((patientId) => ({ patientId, seq })),
       );
     const total = patients.length * perPatient;
-    const relay = new OutboxRelay({
-      dataSource: ds,
-      databaseUrl: ctx.databaseUrl,
-      kafka: ctx.kafka('his'),
-      topicPrefix: ctx.topicPrefix,
-    });
-    expect(await relay.drain()).toBe(total);
-    await relay.stop();
+    expect(await publishOutbox(ctx, ds)).toBe(total);
 
     worker = startWorker();
     await killWhenApplied(worker, 300);

@@ -4,12 +4,12 @@ import type { DataSource } from 'typeorm';
 import { InboxConsumer } from '../../src/consumer/inbox-consumer';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { OutboxWriter } from '../../src/outbox/outbox-writer';
-import { ensureTopics } from '../../src/topic-admin';
 import {
   appliedCount,
   appliedOrder,
   effectHandler,
   groupLag,
+  openBackbone,
   openBackboneDataSource,
   waitFor,
   writeEvents,
@@ -23,9 +23,7 @@ describe('outbox -> Kafka -> inbox: exactly once in effect, in key order', () =>
   let consumer: InboxConsumer;
 
   beforeAll(async () => {
-    ctx = await isolatedContext();
-    ds = await openBackboneDataSource(ctx.databaseUrl);
-    await ensureTopics(ctx.kafka(), [Topics.HisPatient], ctx.topicPrefix);
+    ({ ctx, ds } = await openBackbone());
   });
 
   afterAll(async () => {

@@ -1,20 +1,19 @@
 import { Topics, deadLetterTopicName } from '@hosp/contracts';
-import { isolatedContext, type IsolatedContext } from '@hosp/testing';
+import { type IsolatedContext } from '@hosp/testing';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { headerValue } from '../../src/envelope/cloud-event-headers';
 import { DlqHeader, REPLAY_HEADER } from '../../src/consumer/dead-letter';
 import { InboxConsumer } from '../../src/consumer/inbox-consumer';
 import { replayDeadLetters } from '../../src/dlq/dead-letter-replayer';
-import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { OutboxWriter } from '../../src/outbox/outbox-writer';
-import { ensureTopics } from '../../src/topic-admin';
 import {
   appliedOrder,
   effectBatchHandler,
   effectHandler,
   groupLag,
-  openBackboneDataSource,
+  openBackbone,
+  publishOutbox,
   waitFor,
   writeEvents,
 } from './support/backbone-fixture';
@@ -34,9 +33,7 @@ describe.each([
   let poisonActive = true;
 
   beforeAll(async () => {
-    ctx = await isolatedContext();
-    ds = await openBackboneDataSource(ctx.databaseUrl);
-    await ensureTopics(ctx.kafka(), [Topics.HisPatient], ctx.topicPrefix);
+    ({ ctx, ds } = await openBackbone());
   });
 
   afterAll(async () => {
@@ -71,14 +68,7 @@ describe.each([
       { patientId: 'X1', seq: 3 },
       { patientId: 'X1', seq: 4 },
     ]);
-    const relay = new OutboxRelay({
-      dataSource: ds,
-      databaseUrl: ctx.databaseUrl,
-      kafka: ctx.kafka('his'),
-      topicPrefix: ctx.topicPrefix,
-    });
-    await relay.drain();
-    await relay.stop();
+    await publishOutbox(ctx, ds);
     // A record nobody can read: right type header, bytes that are not a PatientRegistered.
     const producer = ctx.kafka().producer();
     await producer.connect();
@@ -99,14 +89,7 @@ describe.each([
     });
     await producer.disconnect();
     await writeEvents(ds, writer, [{ patientId: 'X1', seq: 6 }]);
-    const relay2 = new OutboxRelay({
-      dataSource: ds,
-      databaseUrl: ctx.databaseUrl,
-      kafka: ctx.kafka('his'),
-      topicPrefix: ctx.topicPrefix,
-    });
-    await relay2.drain();
-    await relay2.stop();
+    await publishOutbox(ctx, ds);
 
     consumer = new InboxConsumer({
       kafka: ctx.kafka('lab'),

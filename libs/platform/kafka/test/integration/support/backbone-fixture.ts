@@ -6,6 +6,9 @@ import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 
 import { PlatformMessaging1763700000000 } from '../../../src/migrations/1763700000000-platform-messaging';
 import { on, onBatch, type ConsumedEvent } from '../../../src/consumer/consumed-event';
 import { OutboxWriter } from '../../../src/outbox/outbox-writer';
+import { OutboxRelay } from '../../../src/outbox/outbox-relay';
+import { ensureTopics } from '../../../src/topic-admin';
+import { isolatedContext, type IsolatedContext } from '@hosp/testing';
 
 /**
  * The effect the backbone tests apply: a log row per application and a per-patient counter. Neither is
@@ -160,4 +163,27 @@ export function effectBatchHandler(opts: EffectOptions = {}) {
       [[...perPatient.keys()], [...perPatient.values()]],
     );
   });
+}
+
+/** A test's slice of the real stack with the backbone's tables migrated and the patient topic created. */
+export async function openBackbone(brokers?: string[]): Promise<{ ctx: IsolatedContext; ds: DataSource }> {
+  const ctx = await isolatedContext(brokers);
+  const ds = await openBackboneDataSource(ctx.databaseUrl);
+  await ensureTopics(ctx.kafka(), [Topics.HisPatient], ctx.topicPrefix);
+  return { ctx, ds };
+}
+
+/** Publishes everything in the outbox now, as a relay would (no other relay runs in these tests). */
+export async function publishOutbox(ctx: IsolatedContext, ds: DataSource): Promise<number> {
+  const relay = new OutboxRelay({
+    dataSource: ds,
+    databaseUrl: ctx.databaseUrl,
+    kafka: ctx.kafka('his'),
+    topicPrefix: ctx.topicPrefix,
+  });
+  try {
+    return await relay.drain();
+  } finally {
+    await relay.stop();
+  }
 }
