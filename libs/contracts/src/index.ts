@@ -5,6 +5,8 @@ export * from './gen/hosp/common/v1/types_pb';
 export * from './gen/hosp/his/v1/patient_pb';
 export * from './gen/hosp/his/v1/encounter_pb';
 export * from './gen/hosp/his/v1/order_pb';
+export * from './gen/hosp/his/v1/charge_pb';
+export * from './gen/hosp/his/v1/prescription_pb';
 export * from './gen/hosp/lab/v1/result_pb';
 export * from './gen/hosp/ris/v1/procedure_pb';
 export * from './gen/hosp/pacs/v1/study_pb';

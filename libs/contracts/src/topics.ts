@@ -9,12 +9,27 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import { ClaimSubmittedSchema } from './gen/hosp/claims/v1/claim_pb';
 import { Hl7MessageReceivedSchema } from './gen/hosp/gateway/v1/hl7_inbound_pb';
-import { EncounterStartedSchema } from './gen/hosp/his/v1/encounter_pb';
-import { OrderPlacedSchema } from './gen/hosp/his/v1/order_pb';
-import { PatientRegisteredSchema } from './gen/hosp/his/v1/patient_pb';
+import { ChargePostedSchema, ChargeReversedSchema } from './gen/hosp/his/v1/charge_pb';
+import {
+  EncounterClosedSchema,
+  EncounterDischargedSchema,
+  EncounterStartedSchema,
+  EncounterTransferredSchema,
+} from './gen/hosp/his/v1/encounter_pb';
+import {
+  OrderCancelledSchema,
+  OrderPlacedSchema,
+  OrderStatusChangedSchema,
+} from './gen/hosp/his/v1/order_pb';
+import {
+  PatientRegisteredSchema,
+  PatientsMergedSchema,
+  PatientUpdatedSchema,
+} from './gen/hosp/his/v1/patient_pb';
+import { PrescriptionIssuedSchema } from './gen/hosp/his/v1/prescription_pb';
 import { ResultFinalizedSchema } from './gen/hosp/lab/v1/result_pb';
 import { StudyReceivedSchema } from './gen/hosp/pacs/v1/study_pb';
-import { ProcedureStatusChangedSchema } from './gen/hosp/ris/v1/procedure_pb';
+import { ProcedureStatusChangedSchema, ReportFinalizedSchema } from './gen/hosp/ris/v1/procedure_pb';
 
 export const PlatformServices = [
   'his',
@@ -48,23 +63,44 @@ export const Topics = {
   HisPatient: topic({
     name: 'his.patient.v1',
     producer: 'his',
-    description: 'Master patient index changes: registration (later: update, merge).',
+    description: 'Master patient index changes: registration, demographic updates, merges (ADT^A04/A08/A40).',
     keyField: 'patientId',
-    messages: [PatientRegisteredSchema],
+    messages: [PatientRegisteredSchema, PatientUpdatedSchema, PatientsMergedSchema],
   }),
   HisEncounter: topic({
     name: 'his.encounter.v1',
     producer: 'his',
-    description: 'Encounter lifecycle: check-in/admission (later: transfer, discharge, close).',
+    description: 'Encounter lifecycle: check-in/admission, transfer, discharge, close (ADT^A04/A01/A02/A03).',
     keyField: 'patientId',
-    messages: [EncounterStartedSchema],
+    messages: [
+      EncounterStartedSchema,
+      EncounterTransferredSchema,
+      EncounterDischargedSchema,
+      EncounterClosedSchema,
+    ],
   }),
   HisOrder: topic({
     name: 'his.order.v1',
     producer: 'his',
-    description: 'Clinical orders (CPOE) for laboratory, imaging and other services.',
+    description:
+      'Clinical orders (CPOE) for laboratory, imaging and other services: placed, cancelled, status.',
     keyField: 'patientId',
-    messages: [OrderPlacedSchema],
+    messages: [OrderPlacedSchema, OrderCancelledSchema, OrderStatusChangedSchema],
+  }),
+  HisCharge: topic({
+    name: 'his.charge.v1',
+    producer: 'his',
+    description: "Lines posted to and reversed on an encounter's charge ledger, with the BHYT shares.",
+    keyField: 'patientId',
+    messages: [ChargePostedSchema, ChargeReversedSchema],
+    retentionDays: 30,
+  }),
+  HisPrescription: topic({
+    name: 'his.prescription.v1',
+    producer: 'his',
+    description: 'Prescriptions issued, with the national e-prescription code.',
+    keyField: 'patientId',
+    messages: [PrescriptionIssuedSchema],
   }),
   LabResult: topic({
     name: 'lab.result.v1',
@@ -76,9 +112,10 @@ export const Topics = {
   RisProcedure: topic({
     name: 'ris.procedure.v1',
     producer: 'radiology-orders',
-    description: 'Imaging procedure status (scheduled, MPPS in progress/completed/discontinued, reported).',
+    description:
+      'Imaging procedure status (scheduled, MPPS in progress/completed/discontinued, reported) and signed reports.',
     keyField: 'patientId',
-    messages: [ProcedureStatusChangedSchema],
+    messages: [ProcedureStatusChangedSchema, ReportFinalizedSchema],
   }),
   PacsStudy: topic({
     name: 'pacs.study.v1',

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/encounter.proto.
  */
 export const file_hosp_his_v1_encounter: GenFile = /*@__PURE__*/
-  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIs8BChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKrIBCg5FbmNvdW50ZXJDbGFzcxIfChtFTkNPVU5URVJfQ0xBU1NfVU5TUEVDSUZJRUQQABIeChpFTkNPVU5URVJfQ0xBU1NfT1VUUEFUSUVOVBABEh0KGUVOQ09VTlRFUl9DTEFTU19FTUVSR0VOQ1kQAhIhCh1FTkNPVU5URVJfQ0xBU1NfREFZX1RSRUFUTUVOVBADEh0KGUVOQ09VTlRFUl9DTEFTU19JTlBBVElFTlQQBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIpcCChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCGNvdmVyYWdlGAcgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USFAoMcXVldWVfdGlja2V0GAggASgJItkBChFFbmNvdW50ZXJDb3ZlcmFnZRIdChVpbnN1cmFuY2VfY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRIYChBjb3ZlcmFnZV9wZXJjZW50GAMgASgJEiUKBXJvdXRlGAQgASgOMhYuaG9zcC5oaXMudjEuQ2FyZVJvdXRlEhcKD2NhcmRfdmFsaWRfZnJvbRgFIAEoCRIVCg1jYXJkX3ZhbGlkX3RvGAYgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgHIAEoCSLAAQoURW5jb3VudGVyVHJhbnNmZXJyZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHAoUZnJvbV9kZXBhcnRtZW50X2NvZGUYAyABKAkSGgoSdG9fZGVwYXJ0bWVudF9jb2RlGAQgASgJEhAKCGJlZF9jb2RlGAUgASgJEjIKDnRyYW5zZmVycmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLpAQoTRW5jb3VudGVyRGlzY2hhcmdlZBIUCgxlbmNvdW50ZXJfaWQYASABKAkSEgoKcGF0aWVudF9pZBgCIAEoCRIPCgdvdXRjb21lGAMgASgJEhYKDmRpc2NoYXJnZV90eXBlGAQgASgJEhYKDm1haW5fZGlhZ25vc2lzGAUgASgJEhsKE3NlY29uZGFyeV9kaWFnbm9zZXMYBiADKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAcgASgJEjEKDWRpc2NoYXJnZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsUBCg9FbmNvdW50ZXJDbG9zZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHQoVdG90YWxfaG9zcGl0YWxfYW1vdW50GAMgASgJEhwKFHRvdGFsX2luc3VyZXJfYW1vdW50GAQgASgJEhwKFHRvdGFsX3BhdGllbnRfYW1vdW50GAUgASgJEi0KCWNsb3NlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqsgEKDkVuY291bnRlckNsYXNzEh8KG0VOQ09VTlRFUl9DTEFTU19VTlNQRUNJRklFRBAAEh4KGkVOQ09VTlRFUl9DTEFTU19PVVRQQVRJRU5UEAESHQoZRU5DT1VOVEVSX0NMQVNTX0VNRVJHRU5DWRACEiEKHUVOQ09VTlRFUl9DTEFTU19EQVlfVFJFQVRNRU5UEAMSHQoZRU5DT1VOVEVSX0NMQVNTX0lOUEFUSUVOVBAEKnMKCUNhcmVSb3V0ZRIaChZDQVJFX1JPVVRFX1VOU1BFQ0lGSUVEEAASFgoSQ0FSRV9ST1VURV9DT1JSRUNUEAESGAoUQ0FSRV9ST1VURV9FTUVSR0VOQ1kQAhIYChRDQVJFX1JPVVRFX09GRl9ST1VURRADYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A patient checked in or was admitted (HL7 ADT^A04 / ADT^A01 meaning). Topic his.encounter.v1,
@@ -55,6 +55,20 @@ export type EncounterStarted = Message<"hosp.his.v1.EncounterStarted"> & {
    * @generated from field: google.protobuf.Timestamp started_at = 6;
    */
   startedAt?: Timestamp | undefined;
+
+  /**
+   * Empty for an uninsured visit.
+   *
+   * @generated from field: hosp.his.v1.EncounterCoverage coverage = 7;
+   */
+  coverage?: EncounterCoverage | undefined;
+
+  /**
+   * The reception queue ticket, "<room>-<NNN>", when the encounter came through the queue.
+   *
+   * @generated from field: string queue_ticket = 8;
+   */
+  queueTicket: string;
 };
 
 /**
@@ -63,6 +77,208 @@ export type EncounterStarted = Message<"hosp.his.v1.EncounterStarted"> & {
  */
 export const EncounterStartedSchema: GenMessage<EncounterStarted> = /*@__PURE__*/
   messageDesc(file_hosp_his_v1_encounter, 0);
+
+/**
+ * The insurance context fixed at check-in, which claims needs to price the episode.
+ *
+ * @generated from message hosp.his.v1.EncounterCoverage
+ */
+export type EncounterCoverage = Message<"hosp.his.v1.EncounterCoverage"> & {
+  /**
+   * @generated from field: string insurance_card_number = 1;
+   */
+  insuranceCardNumber: string;
+
+  /**
+   * @generated from field: int32 benefit_level = 2;
+   */
+  benefitLevel: number;
+
+  /**
+   * The share of the insurance price BHYT pays, in percent, as QĐ 130 writes MUC_HUONG: "80", "32", "47.5".
+   *
+   * @generated from field: string coverage_percent = 3;
+   */
+  coveragePercent: string;
+
+  /**
+   * @generated from field: hosp.his.v1.CareRoute route = 4;
+   */
+  route: CareRoute;
+
+  /**
+   * @generated from field: string card_valid_from = 5;
+   */
+  cardValidFrom: string;
+
+  /**
+   * @generated from field: string card_valid_to = 6;
+   */
+  cardValidTo: string;
+
+  /**
+   * @generated from field: string registration_facility = 7;
+   */
+  registrationFacility: string;
+};
+
+/**
+ * Describes the message hosp.his.v1.EncounterCoverage.
+ * Use `create(EncounterCoverageSchema)` to create a new message.
+ */
+export const EncounterCoverageSchema: GenMessage<EncounterCoverage> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 1);
+
+/**
+ * A patient moved between departments or beds (HL7 ADT^A02 meaning). Topic his.encounter.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.EncounterTransferred
+ */
+export type EncounterTransferred = Message<"hosp.his.v1.EncounterTransferred"> & {
+  /**
+   * @generated from field: string encounter_id = 1;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 2;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string from_department_code = 3;
+   */
+  fromDepartmentCode: string;
+
+  /**
+   * @generated from field: string to_department_code = 4;
+   */
+  toDepartmentCode: string;
+
+  /**
+   * @generated from field: string bed_code = 5;
+   */
+  bedCode: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp transferred_at = 6;
+   */
+  transferredAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.EncounterTransferred.
+ * Use `create(EncounterTransferredSchema)` to create a new message.
+ */
+export const EncounterTransferredSchema: GenMessage<EncounterTransferred> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 2);
+
+/**
+ * Discharge outcome, QĐ 130 KET_QUA_DIEU_TRI: 1 cured, 2 improved, 3 unchanged, 4 worse, 5 died,
+ * 6 prognosis of death, 7 not classified.
+ *
+ * @generated from message hosp.his.v1.EncounterDischarged
+ */
+export type EncounterDischarged = Message<"hosp.his.v1.EncounterDischarged"> & {
+  /**
+   * @generated from field: string encounter_id = 1;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 2;
+   */
+  patientId: string;
+
+  /**
+   * KET_QUA_DIEU_TRI code.
+   *
+   * @generated from field: string outcome = 3;
+   */
+  outcome: string;
+
+  /**
+   * MA_LOAI_RV: 1 discharged, 2 transferred to another facility, 3 left against advice, 4 other.
+   *
+   * @generated from field: string discharge_type = 4;
+   */
+  dischargeType: string;
+
+  /**
+   * ICD-10 main diagnosis (MA_BENH_CHINH) and secondary diagnoses (MA_BENH_KT).
+   *
+   * @generated from field: string main_diagnosis = 5;
+   */
+  mainDiagnosis: string;
+
+  /**
+   * @generated from field: repeated string secondary_diagnoses = 6;
+   */
+  secondaryDiagnoses: string[];
+
+  /**
+   * @generated from field: string department_code = 7;
+   */
+  departmentCode: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp discharged_at = 8;
+   */
+  dischargedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.EncounterDischarged.
+ * Use `create(EncounterDischargedSchema)` to create a new message.
+ */
+export const EncounterDischargedSchema: GenMessage<EncounterDischarged> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 3);
+
+/**
+ * The episode is complete: no more charges, ready for the BHYT claim. Topic his.encounter.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.EncounterClosed
+ */
+export type EncounterClosed = Message<"hosp.his.v1.EncounterClosed"> & {
+  /**
+   * @generated from field: string encounter_id = 1;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 2;
+   */
+  patientId: string;
+
+  /**
+   * Ledger totals in VND at close.
+   *
+   * @generated from field: string total_hospital_amount = 3;
+   */
+  totalHospitalAmount: string;
+
+  /**
+   * @generated from field: string total_insurer_amount = 4;
+   */
+  totalInsurerAmount: string;
+
+  /**
+   * @generated from field: string total_patient_amount = 5;
+   */
+  totalPatientAmount: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp closed_at = 6;
+   */
+  closedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.EncounterClosed.
+ * Use `create(EncounterClosedSchema)` to create a new message.
+ */
+export const EncounterClosedSchema: GenMessage<EncounterClosed> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 4);
 
 /**
  * The kind of encounter. Outpatient exam, emergency, day treatment and inpatient admission are the
@@ -102,4 +318,38 @@ export enum EncounterClass {
  */
 export const EncounterClassSchema: GenEnum<EncounterClass> = /*@__PURE__*/
   enumDesc(file_hosp_his_v1_encounter, 0);
+
+/**
+ * How the patient came to the facility, for the BHYT benefit (Law on Health Insurance Art. 22): on the
+ * correct route, as an emergency, or off-route (the ratio then depends on the facility level).
+ *
+ * @generated from enum hosp.his.v1.CareRoute
+ */
+export enum CareRoute {
+  /**
+   * @generated from enum value: CARE_ROUTE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CARE_ROUTE_CORRECT = 1;
+   */
+  CORRECT = 1,
+
+  /**
+   * @generated from enum value: CARE_ROUTE_EMERGENCY = 2;
+   */
+  EMERGENCY = 2,
+
+  /**
+   * @generated from enum value: CARE_ROUTE_OFF_ROUTE = 3;
+   */
+  OFF_ROUTE = 3,
+}
+
+/**
+ * Describes the enum hosp.his.v1.CareRoute.
+ */
+export const CareRouteSchema: GenEnum<CareRoute> = /*@__PURE__*/
+  enumDesc(file_hosp_his_v1_encounter, 1);
 

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/order.proto.
  */
 export const file_hosp_his_v1_order: GenFile = /*@__PURE__*/
-  fileDesc("Chdob3NwL2hpcy92MS9vcmRlci5wcm90bxILaG9zcC5oaXMudjEiswIKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhQKDGVuY291bnRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEiwKCGNhdGVnb3J5GAQgASgOMhouaG9zcC5oaXMudjEuT3JkZXJDYXRlZ29yeRInCgdzZXJ2aWNlGAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEiwKCHByaW9yaXR5GAYgASgOMhouaG9zcC5oaXMudjEuT3JkZXJQcmlvcml0eRIcChRvcmRlcmluZ19wcm92aWRlcl9pZBgHIAEoCRIVCg1jbGluaWNhbF9ub3RlGAggASgJEi4KCm9yZGVyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKqIBCg1PcmRlckNhdGVnb3J5Eh4KGk9SREVSX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASHQoZT1JERVJfQ0FURUdPUllfTEFCT1JBVE9SWRABEhoKFk9SREVSX0NBVEVHT1JZX0lNQUdJTkcQAhIcChhPUkRFUl9DQVRFR09SWV9QUk9DRURVUkUQAxIYChRPUkRFUl9DQVRFR09SWV9PVEhFUhAEKn8KDU9yZGVyUHJpb3JpdHkSHgoaT1JERVJfUFJJT1JJVFlfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9QUklPUklUWV9ST1VUSU5FEAESGQoVT1JERVJfUFJJT1JJVFlfVVJHRU5UEAISFwoTT1JERVJfUFJJT1JJVFlfU1RBVBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
+  fileDesc("Chdob3NwL2hpcy92MS9vcmRlci5wcm90bxILaG9zcC5oaXMudjEi+wIKC09yZGVyUGxhY2VkEhAKCG9yZGVyX2lkGAEgASgJEhQKDGVuY291bnRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEiwKCGNhdGVnb3J5GAQgASgOMhouaG9zcC5oaXMudjEuT3JkZXJDYXRlZ29yeRInCgdzZXJ2aWNlGAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEiwKCHByaW9yaXR5GAYgASgOMhouaG9zcC5oaXMudjEuT3JkZXJQcmlvcml0eRIcChRvcmRlcmluZ19wcm92aWRlcl9pZBgHIAEoCRIVCg1jbGluaWNhbF9ub3RlGAggASgJEi4KCm9yZGVyZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKGnBlcmZvcm1pbmdfZGVwYXJ0bWVudF9jb2RlGAogASgJEhAKCG1vZGFsaXR5GAsgASgJEhAKCHF1YW50aXR5GAwgASgFIqQBCg5PcmRlckNhbmNlbGxlZBIQCghvcmRlcl9pZBgBIAEoCRIUCgxlbmNvdW50ZXJfaWQYAiABKAkSEgoKcGF0aWVudF9pZBgDIAEoCRIOCgZyZWFzb24YBCABKAkSFAoMY2FuY2VsbGVkX2J5GAUgASgJEjAKDGNhbmNlbGxlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAixAEKEk9yZGVyU3RhdHVzQ2hhbmdlZBIQCghvcmRlcl9pZBgBIAEoCRIUCgxlbmNvdW50ZXJfaWQYAiABKAkSEgoKcGF0aWVudF9pZBgDIAEoCRIoCgZzdGF0dXMYBCABKA4yGC5ob3NwLmhpcy52MS5PcmRlclN0YXR1cxIYChBhY2Nlc3Npb25fbnVtYmVyGAUgASgJEi4KCmNoYW5nZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKqIBCg1PcmRlckNhdGVnb3J5Eh4KGk9SREVSX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASHQoZT1JERVJfQ0FURUdPUllfTEFCT1JBVE9SWRABEhoKFk9SREVSX0NBVEVHT1JZX0lNQUdJTkcQAhIcChhPUkRFUl9DQVRFR09SWV9QUk9DRURVUkUQAxIYChRPUkRFUl9DQVRFR09SWV9PVEhFUhAEKn8KDU9yZGVyUHJpb3JpdHkSHgoaT1JERVJfUFJJT1JJVFlfVU5TUEVDSUZJRUQQABIaChZPUkRFUl9QUklPUklUWV9ST1VUSU5FEAESGQoVT1JERVJfUFJJT1JJVFlfVVJHRU5UEAISFwoTT1JERVJfUFJJT1JJVFlfU1RBVBADKtIBCgtPcmRlclN0YXR1cxIcChhPUkRFUl9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNPUkRFUl9TVEFUVVNfUExBQ0VEEAESGgoWT1JERVJfU1RBVFVTX1NDSEVEVUxFRBACEhwKGE9SREVSX1NUQVRVU19JTl9QUk9HUkVTUxADEhoKFk9SREVSX1NUQVRVU19QRVJGT1JNRUQQBBIaChZPUkRFUl9TVEFUVVNfQ09NUExFVEVEEAUSGgoWT1JERVJfU1RBVFVTX0NBTkNFTExFRBAGYgZwcm90bzM", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
 
 /**
  * A clinician placed an order (HL7 ORM^O01 / OML^O21 NW meaning; FHIR ServiceRequest). Topic his.order.v1,
@@ -70,6 +70,25 @@ export type OrderPlaced = Message<"hosp.his.v1.OrderPlaced"> & {
    * @generated from field: google.protobuf.Timestamp ordered_at = 9;
    */
   orderedAt?: Timestamp | undefined;
+
+  /**
+   * The department that performs it (MA_KHOA of the catalogue entry).
+   *
+   * @generated from field: string performing_department_code = 10;
+   */
+  performingDepartmentCode: string;
+
+  /**
+   * For imaging: the DICOM modality (0008,0060) the catalogue entry is performed on, e.g. "CT".
+   *
+   * @generated from field: string modality = 11;
+   */
+  modality: string;
+
+  /**
+   * @generated from field: int32 quantity = 12;
+   */
+  quantity: number;
 };
 
 /**
@@ -78,6 +97,96 @@ export type OrderPlaced = Message<"hosp.his.v1.OrderPlaced"> & {
  */
 export const OrderPlacedSchema: GenMessage<OrderPlaced> = /*@__PURE__*/
   messageDesc(file_hosp_his_v1_order, 0);
+
+/**
+ * An order was cancelled before it was performed (HL7 ORC-1 CA meaning). Topic his.order.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.OrderCancelled
+ */
+export type OrderCancelled = Message<"hosp.his.v1.OrderCancelled"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string encounter_id = 2;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: string cancelled_by = 5;
+   */
+  cancelledBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp cancelled_at = 6;
+   */
+  cancelledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.OrderCancelled.
+ * Use `create(OrderCancelledSchema)` to create a new message.
+ */
+export const OrderCancelledSchema: GenMessage<OrderCancelled> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_order, 1);
+
+/**
+ * An order's status changed following LIS or RIS events. Topic his.order.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.OrderStatusChanged
+ */
+export type OrderStatusChanged = Message<"hosp.his.v1.OrderStatusChanged"> & {
+  /**
+   * @generated from field: string order_id = 1;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string encounter_id = 2;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: hosp.his.v1.OrderStatus status = 4;
+   */
+  status: OrderStatus;
+
+  /**
+   * The accession number the performing department assigned, when known.
+   *
+   * @generated from field: string accession_number = 5;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp changed_at = 6;
+   */
+  changedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.OrderStatusChanged.
+ * Use `create(OrderStatusChangedSchema)` to create a new message.
+ */
+export const OrderStatusChangedSchema: GenMessage<OrderStatusChanged> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_order, 2);
 
 /**
  * Which department fulfils an order: it routes the order to LIS or RIS.
@@ -147,4 +256,57 @@ export enum OrderPriority {
  */
 export const OrderPrioritySchema: GenEnum<OrderPriority> = /*@__PURE__*/
   enumDesc(file_hosp_his_v1_order, 1);
+
+/**
+ * Order status as HIS tracks it from the performing department's events (after HL7 table 0038 and FHIR
+ * ServiceRequest/Task status).
+ *
+ * @generated from enum hosp.his.v1.OrderStatus
+ */
+export enum OrderStatus {
+  /**
+   * @generated from enum value: ORDER_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: ORDER_STATUS_PLACED = 1;
+   */
+  PLACED = 1,
+
+  /**
+   * @generated from enum value: ORDER_STATUS_SCHEDULED = 2;
+   */
+  SCHEDULED = 2,
+
+  /**
+   * @generated from enum value: ORDER_STATUS_IN_PROGRESS = 3;
+   */
+  IN_PROGRESS = 3,
+
+  /**
+   * Performed (images acquired, specimen analysed), result or report pending.
+   *
+   * @generated from enum value: ORDER_STATUS_PERFORMED = 4;
+   */
+  PERFORMED = 4,
+
+  /**
+   * Final result or signed report received.
+   *
+   * @generated from enum value: ORDER_STATUS_COMPLETED = 5;
+   */
+  COMPLETED = 5,
+
+  /**
+   * @generated from enum value: ORDER_STATUS_CANCELLED = 6;
+   */
+  CANCELLED = 6,
+}
+
+/**
+ * Describes the enum hosp.his.v1.OrderStatus.
+ */
+export const OrderStatusSchema: GenEnum<OrderStatus> = /*@__PURE__*/
+  enumDesc(file_hosp_his_v1_order, 2);
 

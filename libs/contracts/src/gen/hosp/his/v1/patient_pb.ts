@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/patient.proto.
  */
 export const file_hosp_his_v1_patient: GenFile = /*@__PURE__*/
-  fileDesc("Chlob3NwL2hpcy92MS9wYXRpZW50LnByb3RvEgtob3NwLmhpcy52MSLWAQoRUGF0aWVudFJlZ2lzdGVyZWQSEgoKcGF0aWVudF9pZBgBIAEoCRISCgpjaXRpemVuX2lkGAIgASgJEh0KFWluc3VyYW5jZV9jYXJkX251bWJlchgDIAEoCRIRCglmdWxsX25hbWUYBCABKAkSEgoKYmlydGhfZGF0ZRgFIAEoCRIgCgNzZXgYBiABKA4yEy5ob3NwLmNvbW1vbi52MS5TZXgSMQoNcmVnaXN0ZXJlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
+  fileDesc("Chlob3NwL2hpcy92MS9wYXRpZW50LnByb3RvEgtob3NwLmhpcy52MSKTAwoRUGF0aWVudFJlZ2lzdGVyZWQSEgoKcGF0aWVudF9pZBgBIAEoCRISCgpjaXRpemVuX2lkGAIgASgJEh0KFWluc3VyYW5jZV9jYXJkX251bWJlchgDIAEoCRIRCglmdWxsX25hbWUYBCABKAkSEgoKYmlydGhfZGF0ZRgFIAEoCRIgCgNzZXgYBiABKA4yEy5ob3NwLmNvbW1vbi52MS5TZXgSMQoNcmVnaXN0ZXJlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoHYWRkcmVzcxgIIAEoCzIULmhvc3AuaGlzLnYxLkFkZHJlc3MSFgoOZXRobmljaXR5X2NvZGUYCSABKAkSGAoQbmF0aW9uYWxpdHlfY29kZRgKIAEoCRIXCg9vY2N1cGF0aW9uX2NvZGUYCyABKAkSFAoMcGF0aWVudF9jb2RlGAwgASgJEjMKD2luc3VyYW5jZV9jYXJkcxgNIAMoCzIaLmhvc3AuaGlzLnYxLkluc3VyYW5jZUNhcmQiWwoHQWRkcmVzcxIMCgRsaW5lGAEgASgJEhUKDXByb3ZpbmNlX2NvZGUYAiABKAkSFQoNZGlzdHJpY3RfY29kZRgDIAEoCRIUCgxjb21tdW5lX2NvZGUYBCABKAkigAEKDUluc3VyYW5jZUNhcmQSEwoLY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRISCgp2YWxpZF9mcm9tGAMgASgJEhAKCHZhbGlkX3RvGAQgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgFIAEoCSLpAgoOUGF0aWVudFVwZGF0ZWQSEgoKcGF0aWVudF9pZBgBIAEoCRISCgpjaXRpemVuX2lkGAIgASgJEhEKCWZ1bGxfbmFtZRgDIAEoCRISCgpiaXJ0aF9kYXRlGAQgASgJEiAKA3NleBgFIAEoDjITLmhvc3AuY29tbW9uLnYxLlNleBIlCgdhZGRyZXNzGAYgASgLMhQuaG9zcC5oaXMudjEuQWRkcmVzcxIWCg5ldGhuaWNpdHlfY29kZRgHIAEoCRIYChBuYXRpb25hbGl0eV9jb2RlGAggASgJEhcKD29jY3VwYXRpb25fY29kZRgJIAEoCRIzCg9pbnN1cmFuY2VfY2FyZHMYCiADKAsyGi5ob3NwLmhpcy52MS5JbnN1cmFuY2VDYXJkEg8KB3ZlcnNpb24YCyABKAUSLgoKdXBkYXRlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoOUGF0aWVudHNNZXJnZWQSEgoKcGF0aWVudF9pZBgBIAEoCRIZChFtZXJnZWRfcGF0aWVudF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSLQoJbWVyZ2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
 
 /**
  * A patient was added to the master patient index (HL7 ADT^A04/A28 meaning). Topic his.patient.v1,
@@ -66,6 +66,38 @@ export type PatientRegistered = Message<"hosp.his.v1.PatientRegistered"> & {
    * @generated from field: google.protobuf.Timestamp registered_at = 7;
    */
   registeredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: hosp.his.v1.Address address = 8;
+   */
+  address?: Address | undefined;
+
+  /**
+   * @generated from field: string ethnicity_code = 9;
+   */
+  ethnicityCode: string;
+
+  /**
+   * @generated from field: string nationality_code = 10;
+   */
+  nationalityCode: string;
+
+  /**
+   * @generated from field: string occupation_code = 11;
+   */
+  occupationCode: string;
+
+  /**
+   * The hospital's patient code (MA_BN in QĐ 130 XML1).
+   *
+   * @generated from field: string patient_code = 12;
+   */
+  patientCode: string;
+
+  /**
+   * @generated from field: repeated hosp.his.v1.InsuranceCard insurance_cards = 13;
+   */
+  insuranceCards: InsuranceCard[];
 };
 
 /**
@@ -74,4 +106,195 @@ export type PatientRegistered = Message<"hosp.his.v1.PatientRegistered"> & {
  */
 export const PatientRegisteredSchema: GenMessage<PatientRegistered> = /*@__PURE__*/
   messageDesc(file_hosp_his_v1_patient, 0);
+
+/**
+ * A postal address with the administrative codes of the General Statistics Office (QĐ 124/2004/QĐ-TTg
+ * and its successors), as QĐ 130 XML1 carries them (MATINH_CU_TRU, MAHUYEN_CU_TRU, MAXA_CU_TRU).
+ *
+ * @generated from message hosp.his.v1.Address
+ */
+export type Address = Message<"hosp.his.v1.Address"> & {
+  /**
+   * @generated from field: string line = 1;
+   */
+  line: string;
+
+  /**
+   * @generated from field: string province_code = 2;
+   */
+  provinceCode: string;
+
+  /**
+   * @generated from field: string district_code = 3;
+   */
+  districtCode: string;
+
+  /**
+   * @generated from field: string commune_code = 4;
+   */
+  communeCode: string;
+};
+
+/**
+ * Describes the message hosp.his.v1.Address.
+ * Use `create(AddressSchema)` to create a new message.
+ */
+export const AddressSchema: GenMessage<Address> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_patient, 1);
+
+/**
+ * A BHYT card as recorded on the patient (QĐ 1351/QĐ-BHXH 15-character code).
+ *
+ * @generated from message hosp.his.v1.InsuranceCard
+ */
+export type InsuranceCard = Message<"hosp.his.v1.InsuranceCard"> & {
+  /**
+   * @generated from field: string card_number = 1;
+   */
+  cardNumber: string;
+
+  /**
+   * Benefit digit (the card's third character), 1-5.
+   *
+   * @generated from field: int32 benefit_level = 2;
+   */
+  benefitLevel: number;
+
+  /**
+   * Valid from / to, "YYYY-MM-DD".
+   *
+   * @generated from field: string valid_from = 3;
+   */
+  validFrom: string;
+
+  /**
+   * @generated from field: string valid_to = 4;
+   */
+  validTo: string;
+
+  /**
+   * Initial-registration facility (MA_DKBD, 5 characters).
+   *
+   * @generated from field: string registration_facility = 5;
+   */
+  registrationFacility: string;
+};
+
+/**
+ * Describes the message hosp.his.v1.InsuranceCard.
+ * Use `create(InsuranceCardSchema)` to create a new message.
+ */
+export const InsuranceCardSchema: GenMessage<InsuranceCard> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_patient, 2);
+
+/**
+ * Demographics of a patient changed (HL7 ADT^A08 meaning). Carries the full current record, so a consumer
+ * can replace what it holds. Topic his.patient.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.PatientUpdated
+ */
+export type PatientUpdated = Message<"hosp.his.v1.PatientUpdated"> & {
+  /**
+   * @generated from field: string patient_id = 1;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string citizen_id = 2;
+   */
+  citizenId: string;
+
+  /**
+   * @generated from field: string full_name = 3;
+   */
+  fullName: string;
+
+  /**
+   * @generated from field: string birth_date = 4;
+   */
+  birthDate: string;
+
+  /**
+   * @generated from field: hosp.common.v1.Sex sex = 5;
+   */
+  sex: Sex;
+
+  /**
+   * @generated from field: hosp.his.v1.Address address = 6;
+   */
+  address?: Address | undefined;
+
+  /**
+   * @generated from field: string ethnicity_code = 7;
+   */
+  ethnicityCode: string;
+
+  /**
+   * @generated from field: string nationality_code = 8;
+   */
+  nationalityCode: string;
+
+  /**
+   * @generated from field: string occupation_code = 9;
+   */
+  occupationCode: string;
+
+  /**
+   * @generated from field: repeated hosp.his.v1.InsuranceCard insurance_cards = 10;
+   */
+  insuranceCards: InsuranceCard[];
+
+  /**
+   * @generated from field: int32 version = 11;
+   */
+  version: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp updated_at = 12;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.PatientUpdated.
+ * Use `create(PatientUpdatedSchema)` to create a new message.
+ */
+export const PatientUpdatedSchema: GenMessage<PatientUpdated> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_patient, 3);
+
+/**
+ * Two patient records were found to be one person; `merged_patient_id` is retired and everything it held
+ * now belongs to `patient_id` (HL7 ADT^A40 meaning: PID = survivor, MRG = retired). Topic his.patient.v1,
+ * key patient_id (the survivor).
+ *
+ * @generated from message hosp.his.v1.PatientsMerged
+ */
+export type PatientsMerged = Message<"hosp.his.v1.PatientsMerged"> & {
+  /**
+   * @generated from field: string patient_id = 1;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string merged_patient_id = 2;
+   */
+  mergedPatientId: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp merged_at = 4;
+   */
+  mergedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.his.v1.PatientsMerged.
+ * Use `create(PatientsMergedSchema)` to create a new message.
+ */
+export const PatientsMergedSchema: GenMessage<PatientsMerged> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_patient, 4);
 

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/ris/v1/procedure.proto.
  */
 export const file_hosp_ris_v1_procedure: GenFile = /*@__PURE__*/
-  fileDesc("Chtob3NwL3Jpcy92MS9wcm9jZWR1cmUucHJvdG8SC2hvc3AucmlzLnYxIt4BChZQcm9jZWR1cmVTdGF0dXNDaGFuZ2VkEhQKDHByb2NlZHVyZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSEAoIbW9kYWxpdHkYBSABKAkSLAoGc3RhdHVzGAYgASgOMhwuaG9zcC5yaXMudjEuUHJvY2VkdXJlU3RhdHVzEi4KCmNoYW5nZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKtcBCg9Qcm9jZWR1cmVTdGF0dXMSIAocUFJPQ0VEVVJFX1NUQVRVU19VTlNQRUNJRklFRBAAEh4KGlBST0NFRFVSRV9TVEFUVVNfU0NIRURVTEVEEAESIAocUFJPQ0VEVVJFX1NUQVRVU19JTl9QUk9HUkVTUxACEh4KGlBST0NFRFVSRV9TVEFUVVNfQ09NUExFVEVEEAMSIQodUFJPQ0VEVVJFX1NUQVRVU19ESVNDT05USU5VRUQQBBIdChlQUk9DRURVUkVfU1RBVFVTX1JFUE9SVEVEEAViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chtob3NwL3Jpcy92MS9wcm9jZWR1cmUucHJvdG8SC2hvc3AucmlzLnYxIt4BChZQcm9jZWR1cmVTdGF0dXNDaGFuZ2VkEhQKDHByb2NlZHVyZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSEAoIbW9kYWxpdHkYBSABKAkSLAoGc3RhdHVzGAYgASgOMhwuaG9zcC5yaXMudjEuUHJvY2VkdXJlU3RhdHVzEi4KCmNoYW5nZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvgBCg9SZXBvcnRGaW5hbGl6ZWQSEQoJcmVwb3J0X2lkGAEgASgJEhQKDHByb2NlZHVyZV9pZBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBSABKAkSEAoIZmluZGluZ3MYBiABKAkSEgoKaW1wcmVzc2lvbhgHIAEoCRIWCg5yYWRpb2xvZ2lzdF9pZBgIIAEoCRIPCgdhbWVuZGVkGAkgASgIEi0KCXNpZ25lZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAq1wEKD1Byb2NlZHVyZVN0YXR1cxIgChxQUk9DRURVUkVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHgoaUFJPQ0VEVVJFX1NUQVRVU19TQ0hFRFVMRUQQARIgChxQUk9DRURVUkVfU1RBVFVTX0lOX1BST0dSRVNTEAISHgoaUFJPQ0VEVVJFX1NUQVRVU19DT01QTEVURUQQAxIhCh1QUk9DRURVUkVfU1RBVFVTX0RJU0NPTlRJTlVFRBAEEh0KGVBST0NFRFVSRV9TVEFUVVNfUkVQT1JURUQQBWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * An imaging procedure changed status. Topic ris.procedure.v1, key patient_id.
@@ -67,6 +67,72 @@ export type ProcedureStatusChanged = Message<"hosp.ris.v1.ProcedureStatusChanged
  */
 export const ProcedureStatusChangedSchema: GenMessage<ProcedureStatusChanged> = /*@__PURE__*/
   messageDesc(file_hosp_ris_v1_procedure, 0);
+
+/**
+ * A radiologist signed a report for a procedure (HL7 ORU^R01 from RIS / FHIR DiagnosticReport final).
+ * A later ReportFinalized for the same procedure with `amended` set replaces it. Topic ris.procedure.v1,
+ * key patient_id.
+ *
+ * @generated from message hosp.ris.v1.ReportFinalized
+ */
+export type ReportFinalized = Message<"hosp.ris.v1.ReportFinalized"> & {
+  /**
+   * @generated from field: string report_id = 1;
+   */
+  reportId: string;
+
+  /**
+   * @generated from field: string procedure_id = 2;
+   */
+  procedureId: string;
+
+  /**
+   * @generated from field: string order_id = 3;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string accession_number = 5;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: string findings = 6;
+   */
+  findings: string;
+
+  /**
+   * @generated from field: string impression = 7;
+   */
+  impression: string;
+
+  /**
+   * @generated from field: string radiologist_id = 8;
+   */
+  radiologistId: string;
+
+  /**
+   * @generated from field: bool amended = 9;
+   */
+  amended: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp signed_at = 10;
+   */
+  signedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.ris.v1.ReportFinalized.
+ * Use `create(ReportFinalizedSchema)` to create a new message.
+ */
+export const ReportFinalizedSchema: GenMessage<ReportFinalized> = /*@__PURE__*/
+  messageDesc(file_hosp_ris_v1_procedure, 1);
 
 /**
  * Requested procedure status, following the DICOM MPPS states (PS3.3 C.4.14) plus scheduling.
