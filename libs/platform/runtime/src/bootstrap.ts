@@ -1,7 +1,9 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { ApiErrorFilter } from './http/api-error.filter';
+import { platformValidationPipe } from './http/validation';
 import type { ServiceDefinition } from './service-definition';
 
 /** Applies what every service's HTTP face shares: the pino logger, shutdown hooks, the OpenAPI document. */
@@ -9,6 +11,9 @@ export function configureApp(app: INestApplication, def: ServiceDefinition): voi
   app.useLogger(app.get(Logger));
   // SIGTERM/SIGINT close the HTTP server, stop the relay and consumers, then close the database pool.
   app.enableShutdownHooks();
+  // Every request body is validated against its DTO; every error leaves in one shape (http/api-error.filter).
+  app.useGlobalPipes(platformValidationPipe());
+  app.useGlobalFilters(new ApiErrorFilter(app.get(HttpAdapterHost)));
   const doc = new DocumentBuilder()
     .setTitle(`${def.service}`)
     .setDescription(def.title)
