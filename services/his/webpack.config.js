@@ -15,6 +15,10 @@ module.exports = {
       sourceMap: true,
       // `npm run typecheck` type-checks the whole workspace once; the bundle build only transpiles.
       skipTypeChecking: true,
+      // The OpenAPI document at /docs describes the DTOs from their types and class-validator rules.
+      transformers: [
+        { name: '@nestjs/swagger/plugin', options: { classValidatorShim: true, introspectComments: true } },
+      ],
     }),
   ],
 };

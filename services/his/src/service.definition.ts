@@ -8,5 +8,11 @@ export const serviceDefinition: ServiceDefinition = {
     'Hospital information system: patients, reception and queue, encounters, orders, charges, the EMR timeline',
   defaultPort: 3001,
   migrations: serviceMigrations,
-  produces: [Topics.HisPatient, Topics.HisEncounter, Topics.HisOrder],
+  produces: [
+    Topics.HisPatient,
+    Topics.HisEncounter,
+    Topics.HisOrder,
+    Topics.HisCharge,
+    Topics.HisPrescription,
+  ],
 };

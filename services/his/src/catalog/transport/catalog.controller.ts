@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CatalogService } from '../application/catalog.service';
+import { DrugItemsDto, ServiceItemsDto } from './catalog.dto';
+
+@ApiTags('catalog')
+@Controller('catalog')
+export class CatalogController {
+  constructor(private readonly catalog: CatalogService) {}
+
+  /** Creates or replaces service catalogue entries by code (a price list import). */
+  @Put('services')
+  putServices(@Body() body: ServiceItemsDto) {
+    return this.catalog.putServices(body.items);
+  }
+
+  @Get('services')
+  services() {
+    return this.catalog.listServices();
+  }
+
+  @Get('services/:code')
+  service(@Param('code') code: string) {
+    return this.catalog.service(code);
+  }
+
+  @Put('drugs')
+  putDrugs(@Body() body: DrugItemsDto) {
+    return this.catalog.putDrugs(body.items);
+  }
+
+  @Get('drugs')
+  drugs() {
+    return this.catalog.listDrugs();
+  }
+}

@@ -1,0 +1,366 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CareRoute as ProtoRoute,
+  EncounterClass as ProtoClass,
+  EncounterClosedSchema,
+  EncounterDischargedSchema,
+  EncounterStartedSchema,
+  EncounterTransferredSchema,
+  Topics,
+} from '@hosp/contracts';
+import {
+  ConflictError,
+  InvalidRequestError,
+  NotFoundError,
+  type RequestContext,
+  RuleViolationError,
+  VersionConflictError,
+} from '@hosp/platform-runtime';
+import { checkCardValidity, coverageRate } from '@hosp/standards-bhyt';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ChargesRepository } from '../../charges/persistence/charges.repository';
+import { PatientsRepository } from '../../patients/persistence/patients.repository';
+import { FACILITY_CONFIG, type FacilityConfig } from '../../shared/application/facility';
+import { HisEvents, ts } from '../../shared/application/outbox';
+import { facilityDate } from '../../shared/domain/dates';
+import {
+  allows,
+  careSetting,
+  type CareRoute,
+  DEFAULT_VISIT_TYPE,
+  type EncounterAction,
+  type EncounterClass,
+  VISIT_TYPES_OF_CLASS,
+} from '../domain/encounter';
+import { type EncounterRow, EncountersRepository as repo } from '../persistence/encounters.repository';
+
+export interface StartEncounter {
+  patientId: string;
+  encounterClass: EncounterClass;
+  visitType?: string;
+  departmentCode: string;
+  roomCode?: string;
+  bedCode?: string;
+  /** Use this card of the patient's (15-character code); default: the patient's card valid today, if any. */
+  insuranceCardNumber?: string;
+  /** Whether the visit is insured; false = a self-paying visit even when the patient has a card. */
+  useInsurance?: boolean;
+  route?: CareRoute;
+  at?: Date;
+}
+
+const CLASS_TO_PROTO: Record<EncounterClass, ProtoClass> = {
+  outpatient: ProtoClass.OUTPATIENT,
+  emergency: ProtoClass.EMERGENCY,
+  'day-treatment': ProtoClass.DAY_TREATMENT,
+  inpatient: ProtoClass.INPATIENT,
+};
+const ROUTE_TO_PROTO: Record<CareRoute, ProtoRoute> = {
+  correct: ProtoRoute.CORRECT,
+  emergency: ProtoRoute.EMERGENCY,
+  'off-route': ProtoRoute.OFF_ROUTE,
+};
+
+/**
+ * Encounters: outpatient exam, emergency, day treatment, inpatient stay. The status machine is in
+ * domain/encounter.ts; every transition locks the row, checks the caller's version when given, and writes
+ * its event in the same transaction.
+ */
+@Injectable()
+export class EncountersService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly events: HisEvents,
+    @Inject(FACILITY_CONFIG) private readonly facility: FacilityConfig,
+  ) {}
+
+  start(input: StartEncounter, ctx: RequestContext): Promise<EncounterRow> {
+    return this.db.transaction((m) => this.startIn(m, input, ctx));
+  }
+
+  /**
+   * Opens an encounter within the caller's transaction. The insurance card is checked for the day of the
+   * visit (QĐ 130 §1.6 GT_THE_TU/GT_THE_DEN) and its benefit level turned into MUC_HUONG for the route and this
+   * facility's level; a card that cannot be used is refused with the reason, not silently ignored.
+   */
+  async startIn(
+    m: EntityManager,
+    input: StartEncounter,
+    ctx: Partial<RequestContext>,
+    queueTicket = '',
+  ): Promise<EncounterRow> {
+    const patient = await PatientsRepository.get(m, input.patientId);
+    if (!patient) throw new NotFoundError('Patient', input.patientId);
+    if (patient.status === 'merged')
+      throw new ConflictError(
+        'PATIENT_MERGED',
+        `patient ${patient.id} was merged into ${patient.mergedInto}`,
+        {
+          mergedInto: patient.mergedInto,
+        },
+      );
+    const visitType = input.visitType ?? DEFAULT_VISIT_TYPE[input.encounterClass];
+    if (!VISIT_TYPES_OF_CLASS[input.encounterClass].includes(visitType as never))
+      throw InvalidRequestError.field(
+        'visitType',
+        `MA_LOAI_KCB ${visitType} does not fit a ${input.encounterClass} encounter (allowed: ${VISIT_TYPES_OF_CLASS[input.encounterClass].join(', ')})`,
+      );
+    const at = input.at ?? new Date();
+    const day = facilityDate(at);
+    const route: CareRoute = input.route ?? (input.encounterClass === 'emergency' ? 'emergency' : 'correct');
+
+    let card: (typeof patient.insuranceCards)[number] | undefined;
+    let coveragePercent: string | null = null;
+    if (input.useInsurance !== false && patient.insuranceCards.length > 0) {
+      card = input.insuranceCardNumber
+        ? patient.insuranceCards.find((c) => c.cardNumber === input.insuranceCardNumber)
+        : (patient.insuranceCards.find((c) => c.validFrom <= day && day <= c.validTo) ??
+          patient.insuranceCards[0]);
+      if (!card)
+        throw InvalidRequestError.field('insuranceCardNumber', `is not one of patient ${patient.id}'s cards`);
+      const validity = checkCardValidity(card.cardNumber, {
+        validFrom: card.validFrom,
+        validTo: card.validTo,
+        onDate: day,
+      });
+      if (!validity.usable)
+        throw new RuleViolationError(
+          `CARD_${validity.code}`,
+          `BHYT card ${card.cardNumber}: ${validity.reason}`,
+          {
+            cardNumber: card.cardNumber,
+            validFrom: card.validFrom,
+            validTo: card.validTo,
+          },
+        );
+      const coverage = coverageRate(card.benefitLevel, {
+        onDate: day,
+        care: careSetting(input.encounterClass),
+        route,
+        facility: this.facility.profile,
+      });
+      if (!coverage.ok)
+        throw new RuleViolationError(
+          `COVERAGE_${coverage.code}`,
+          `BHYT benefit for this visit: ${coverage.reason}`,
+        );
+      coveragePercent = coverage.mucHuongText;
+    } else if (input.insuranceCardNumber) {
+      throw InvalidRequestError.field(
+        'insuranceCardNumber',
+        `patient ${patient.id} has no BHYT card on file`,
+      );
+    }
+
+    const id = randomUUID();
+    await repo.insert(m, {
+      id,
+      patientId: patient.id,
+      encounterClass: input.encounterClass,
+      visitType,
+      departmentCode: input.departmentCode,
+      roomCode: input.roomCode ?? null,
+      bedCode: input.bedCode ?? null,
+      insuranceCardId: card?.id ?? null,
+      coveragePercent,
+      route: card ? route : null,
+      startedAt: at,
+    });
+    await this.events.emit(
+      m,
+      Topics.HisEncounter,
+      EncounterStartedSchema,
+      {
+        encounterId: id,
+        patientId: patient.id,
+        encounterClass: CLASS_TO_PROTO[input.encounterClass],
+        visitType,
+        departmentCode: input.departmentCode,
+        startedAt: ts(at),
+        queueTicket,
+        coverage: card
+          ? {
+              insuranceCardNumber: card.cardNumber,
+              benefitLevel: card.benefitLevel,
+              coveragePercent: coveragePercent ?? '',
+              route: ROUTE_TO_PROTO[route],
+              cardValidFrom: card.validFrom,
+              cardValidTo: card.validTo,
+              registrationFacility: card.registrationFacility,
+            }
+          : undefined,
+      },
+      ctx,
+    );
+    return (await repo.get(m, id))!;
+  }
+
+  async get(id: string): Promise<EncounterRow> {
+    const e = await repo.get(this.db.manager, id);
+    if (!e) throw new NotFoundError('Encounter', id);
+    return { ...e, movements: await repo.movements(this.db.manager, id) };
+  }
+
+  async forPatient(patientId: string): Promise<EncounterRow[]> {
+    const ids = await PatientsRepository.lineage(this.db.manager, patientId);
+    if (ids.length === 0) throw new NotFoundError('Patient', patientId);
+    return repo.forPatients(this.db.manager, ids);
+  }
+
+  transfer(
+    id: string,
+    t: { toDepartmentCode: string; bedCode?: string; version?: number; at?: Date },
+    ctx: RequestContext,
+  ): Promise<EncounterRow> {
+    return this.db.transaction(async (m) => {
+      const e = await this.lockFor(m, id, 'transfer', t.version);
+      if (t.toDepartmentCode === e.departmentCode && (t.bedCode ?? null) === e.bedCode)
+        throw new ConflictError(
+          'NO_CHANGE',
+          `encounter ${id} is already in ${e.departmentCode}${e.bedCode ? ` bed ${e.bedCode}` : ''}`,
+        );
+      const at = t.at ?? new Date();
+      await repo.transfer(m, id, e.departmentCode, t.toDepartmentCode, t.bedCode ?? null, at);
+      await this.events.emit(
+        m,
+        Topics.HisEncounter,
+        EncounterTransferredSchema,
+        {
+          encounterId: id,
+          patientId: e.patientId,
+          fromDepartmentCode: e.departmentCode,
+          toDepartmentCode: t.toDepartmentCode,
+          bedCode: t.bedCode ?? '',
+          transferredAt: ts(at),
+        },
+        ctx,
+      );
+      return (await repo.get(m, id))!;
+    });
+  }
+
+  diagnose(id: string, d: { mainDiagnosis?: string; secondaryDiagnoses?: string[]; version?: number }) {
+    return this.db.transaction(async (m) => {
+      const e = await this.lockFor(m, id, 'diagnose', d.version);
+      await repo.setDiagnoses(
+        m,
+        id,
+        d.mainDiagnosis ?? e.mainDiagnosis,
+        d.secondaryDiagnoses ?? e.secondaryDiagnoses,
+      );
+      return (await repo.get(m, id))!;
+    });
+  }
+
+  discharge(
+    id: string,
+    d: {
+      outcome: string;
+      dischargeType: string;
+      mainDiagnosis?: string;
+      secondaryDiagnoses?: string[];
+      version?: number;
+      at?: Date;
+    },
+    ctx: RequestContext,
+  ): Promise<EncounterRow> {
+    return this.db.transaction(async (m) => {
+      const e = await this.lockFor(m, id, 'discharge', d.version);
+      const mainDiagnosis = d.mainDiagnosis ?? e.mainDiagnosis;
+      // QĐ 130 XML1 MA_BENH_CHINH is required for every claimed episode.
+      if (!mainDiagnosis)
+        throw InvalidRequestError.field('mainDiagnosis', 'a discharge needs the ICD-10 main diagnosis');
+      const at = d.at ?? new Date();
+      if (at < e.startedAt) throw InvalidRequestError.field('at', 'is before the encounter started');
+      const secondaryDiagnoses = d.secondaryDiagnoses ?? e.secondaryDiagnoses;
+      await repo.discharge(m, id, {
+        outcome: d.outcome,
+        dischargeType: d.dischargeType,
+        mainDiagnosis,
+        secondaryDiagnoses,
+        at,
+      });
+      const after = (await repo.get(m, id))!;
+      await this.events.emit(
+        m,
+        Topics.HisEncounter,
+        EncounterDischargedSchema,
+        {
+          encounterId: id,
+          patientId: e.patientId,
+          outcome: d.outcome,
+          dischargeType: d.dischargeType,
+          mainDiagnosis,
+          secondaryDiagnoses,
+          departmentCode: after.departmentCode,
+          dischargedAt: ts(at),
+        },
+        ctx,
+      );
+      return after;
+    });
+  }
+
+  /** Closes a discharged episode for the claim: the ledger is final from here on. */
+  close(
+    id: string,
+    c: { version?: number },
+    ctx: RequestContext,
+  ): Promise<EncounterRow & { totals: unknown }> {
+    return this.db.transaction(async (m) => {
+      const e = await this.lockFor(m, id, 'close', c.version);
+      const at = new Date();
+      await repo.setStatus(m, id, 'closed', at);
+      const totals = await ChargesRepository.totals(m, id);
+      await this.events.emit(
+        m,
+        Topics.HisEncounter,
+        EncounterClosedSchema,
+        {
+          encounterId: id,
+          patientId: e.patientId,
+          totalHospitalAmount: totals.amountHospital,
+          totalInsurerAmount: totals.insurerPays,
+          totalPatientAmount: totals.patientTotal,
+          closedAt: ts(at),
+        },
+        ctx,
+      );
+      return { ...(await repo.get(m, id))!, totals };
+    });
+  }
+
+  cancel(id: string, c: { reason: string; version?: number }): Promise<EncounterRow> {
+    return this.db.transaction(async (m) => {
+      await this.lockFor(m, id, 'cancel', c.version);
+      const totals = await ChargesRepository.totals(m, id);
+      if (totals.lines > 0 && totals.amountHospital !== '0.00')
+        throw new ConflictError('HAS_CHARGES', `encounter ${id} has charges; reverse them before cancelling`);
+      await repo.setStatus(m, id, 'cancelled', new Date());
+      return (await repo.get(m, id))!;
+    });
+  }
+
+  /**
+   * Locks the encounter row and checks that it allows `action` (409 INVALID_TRANSITION when not) and, when the
+   * caller sent one, that its version is current (409 VERSION_CONFLICT).
+   */
+  async lockFor(
+    m: EntityManager,
+    id: string,
+    action: EncounterAction,
+    version?: number,
+  ): Promise<EncounterRow> {
+    const e = await repo.get(m, id, true);
+    if (!e) throw new NotFoundError('Encounter', id);
+    if (version !== undefined && version !== e.version)
+      throw new VersionConflictError('Encounter', id, version, e.version);
+    if (!allows(e.status, action))
+      throw new ConflictError('INVALID_TRANSITION', `cannot ${action} encounter ${id}: it is ${e.status}`, {
+        status: e.status,
+        action,
+      });
+    return e;
+  }
+}

@@ -1,0 +1,71 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  DISCHARGE_TYPE_CODES,
+  ENCOUNTER_CLASSES,
+  type EncounterClass,
+  ICD10,
+  OUTCOME_CODES,
+  ROUTES,
+  type CareRoute,
+} from '../domain/encounter';
+
+const ICD_MESSAGE = 'must be an ICD-10 code such as J18.9';
+
+export class StartEncounterDto {
+  @IsUUID('4') patientId!: string;
+  @IsIn(ENCOUNTER_CLASSES) encounterClass!: EncounterClass;
+  /** MA_LOAI_KCB, 2 digits; defaults by class (01 outpatient exam, 03 inpatient, 04 day treatment). */
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'visitType must be a 2-digit MA_LOAI_KCB' })
+  visitType?: string;
+  @IsString() @IsNotEmpty() @MaxLength(20) departmentCode!: string;
+  @IsOptional() @IsString() @MaxLength(20) roomCode?: string;
+  @IsOptional() @IsString() @MaxLength(20) bedCode?: string;
+  @IsOptional() @IsString() insuranceCardNumber?: string;
+  @IsOptional() @IsBoolean() useInsurance?: boolean;
+  @IsOptional() @IsIn(ROUTES) route?: CareRoute;
+}
+
+export class VersionDto {
+  /** When given, the change is refused with 409 if the encounter has moved on since this version. */
+  @IsOptional() @IsInt() @Min(1) version?: number;
+}
+
+export class TransferDto extends VersionDto {
+  @IsString() @IsNotEmpty() @MaxLength(20) toDepartmentCode!: string;
+  @IsOptional() @IsString() @MaxLength(20) bedCode?: string;
+}
+
+export class DiagnoseDto extends VersionDto {
+  @IsOptional() @Matches(ICD10, { message: `mainDiagnosis ${ICD_MESSAGE}` }) mainDiagnosis?: string;
+  @IsOptional()
+  @ArrayMaxSize(12)
+  @Matches(ICD10, { each: true, message: `secondaryDiagnoses ${ICD_MESSAGE}` })
+  secondaryDiagnoses?: string[];
+}
+
+export class DischargeDto extends DiagnoseDto {
+  /** KET_QUA_DTRI (QĐ 130 XML1): 1 cured ... 8 died outside hospital. */
+  @IsIn(OUTCOME_CODES) outcome!: string;
+  /** MA_LOAI_RV (QĐ 130 XML1): 1 discharged ... 5 referred on request. */
+  @IsIn(DISCHARGE_TYPE_CODES) dischargeType!: string;
+  @IsOptional() @Type(() => Date) @IsDate() at?: Date;
+}
+
+export class CancelDto extends VersionDto {
+  @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}

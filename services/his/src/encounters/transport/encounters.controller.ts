@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Ctx, type RequestContext } from '@hosp/platform-runtime';
+import { EncountersService } from '../application/encounters.service';
+import {
+  CancelDto,
+  DiagnoseDto,
+  DischargeDto,
+  StartEncounterDto,
+  TransferDto,
+  VersionDto,
+} from './encounter.dto';
+
+const Uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('encounters')
+@Controller()
+export class EncountersController {
+  constructor(private readonly encounters: EncountersService) {}
+
+  /** Opens an encounter directly (admission, emergency); the reception check-in opens outpatient ones. */
+  @Post('encounters')
+  start(@Body() body: StartEncounterDto, @Ctx() ctx: RequestContext) {
+    return this.encounters.start(body, ctx);
+  }
+
+  @Get('encounters/:id')
+  get(@Param('id', Uuid) id: string) {
+    return this.encounters.get(id);
+  }
+
+  @Get('patients/:id/encounters')
+  forPatient(@Param('id', Uuid) id: string) {
+    return this.encounters.forPatient(id);
+  }
+
+  @Post('encounters/:id/transfer')
+  @HttpCode(200)
+  transfer(@Param('id', Uuid) id: string, @Body() body: TransferDto, @Ctx() ctx: RequestContext) {
+    return this.encounters.transfer(id, body, ctx);
+  }
+
+  @Post('encounters/:id/diagnoses')
+  @HttpCode(200)
+  diagnose(@Param('id', Uuid) id: string, @Body() body: DiagnoseDto) {
+    return this.encounters.diagnose(id, body);
+  }
+
+  @Post('encounters/:id/discharge')
+  @HttpCode(200)
+  discharge(@Param('id', Uuid) id: string, @Body() body: DischargeDto, @Ctx() ctx: RequestContext) {
+    return this.encounters.discharge(id, body, ctx);
+  }
+
+  @Post('encounters/:id/close')
+  @HttpCode(200)
+  close(@Param('id', Uuid) id: string, @Body() body: VersionDto, @Ctx() ctx: RequestContext) {
+    return this.encounters.close(id, body, ctx);
+  }
+
+  @Post('encounters/:id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', Uuid) id: string, @Body() body: CancelDto) {
+    return this.encounters.cancel(id, body);
+  }
+}
