@@ -174,8 +174,7 @@ export const EncounterTransferredSchema: GenMessage<EncounterTransferred> = /*@_
   messageDesc(file_hosp_his_v1_encounter, 2);
 
 /**
- * Discharge outcome, QĐ 130 KET_QUA_DIEU_TRI: 1 cured, 2 improved, 3 unchanged, 4 worse, 5 died,
- * 6 prognosis of death, 7 not classified.
+ * A patient was discharged (HL7 ADT^A03 meaning). Topic his.encounter.v1, key patient_id.
  *
  * @generated from message hosp.his.v1.EncounterDischarged
  */
@@ -191,14 +190,16 @@ export type EncounterDischarged = Message<"hosp.his.v1.EncounterDischarged"> & {
   patientId: string;
 
   /**
-   * KET_QUA_DIEU_TRI code.
+   * KET_QUA_DTRI of QĐ 130 XML1: 1 cured, 2 improved, 3 unchanged, 4 worse, 5 died, 6 grave prognosis taken
+   * home, 7 undetermined, 8 died outside hospital.
    *
    * @generated from field: string outcome = 3;
    */
   outcome: string;
 
   /**
-   * MA_LOAI_RV: 1 discharged, 2 transferred to another facility, 3 left against advice, 4 other.
+   * MA_LOAI_RV of QĐ 130 XML1: 1 discharged, 2 referred (clinical), 3 absconded, 4 discharge on request,
+   * 5 referred on the patient's request.
    *
    * @generated from field: string discharge_type = 4;
    */
