@@ -42,6 +42,20 @@ describe('coverageRate', () => {
       expect(coverageRate(1, ctx({}))).toMatchObject({ ok: true, mucHuong: 100 });
     });
 
+    it('returns the card level with the 15% rule deferred while the episode is still open', () => {
+      expect(coverageRate(4, ctx({ smallCostRule: 'defer' }))).toMatchObject({
+        ok: true,
+        mucHuong: 80,
+        reason: 'card-level',
+      });
+      // Deferring does not override the rules that do not depend on the episode's cost.
+      expect(coverageRate(4, ctx({ smallCostRule: 'defer', coPaymentExempt: true }))).toMatchObject({
+        ok: true,
+        mucHuong: 100,
+        reason: 'co-payment-exempt',
+      });
+    });
+
     it('asks for the episode cost and base salary when the 15% rule could apply', () => {
       expect(coverageRate(4, ctx({}))).toMatchObject({ ok: false, code: 'MISSING_INPUT' });
       expect(coverageRate(4, ctx({ episodeInScopeCost: 1 }))).toMatchObject({

@@ -60,6 +60,12 @@ export interface CoverageContext {
   readonly care: CareSetting;
   readonly route: Route;
   readonly facility: FacilityProfile;
+  /**
+   * 'defer' when the episode is still open (check-in, posting a line): the 15% small-cost rule depends on the
+   * whole episode's cost, so it is left to whoever assembles the finished episode (the claim), and the result
+   * is the card level for the route. Default 'apply', which needs episodeInScopeCost and baseSalary.
+   */
+  readonly smallCostRule?: 'apply' | 'defer';
   /** In-scope cost of the whole episode (Σ THANH_TIEN_BH), VND; needed for the 15% rule. */
   readonly episodeInScopeCost?: DecimalInput;
   /** Base salary (mức lương cơ sở / reference level) in force on the date, VND; needed for the 15% rule. */
@@ -135,6 +141,14 @@ export function coverageRate(benefitDigit: number, context: CoverageContext): Co
     return full(cardLevel, 'commune-station', `${routeText} at a commune health station`);
   }
 
+  if (context.smallCostRule === 'defer') {
+    return result(
+      cardLevel,
+      100,
+      'card-level',
+      `${routeText}, card level ${cardLevel} (15% small-cost rule deferred to the finished episode)`,
+    );
+  }
   if (context.episodeInScopeCost === undefined || context.baseSalary === undefined) {
     return fail(
       'MISSING_INPUT',

@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { envelopeFromHeaders, headerValue } from '../envelope/cloud-event-headers';
 import { TopicNamer } from '../kafka-settings';
-import { ensureDeadLetterTopics } from '../topic-admin';
+import { ensureDeadLetterTopics, ensureTopics } from '../topic-admin';
 import { backboneMetrics } from '../metrics';
 import { type BatchEventHandler, batchFormOf, type ConsumedEvent, type EventHandler } from './consumed-event';
 import { deadLetterHeaders, REPLAY_HEADER } from './dead-letter';
@@ -99,6 +99,9 @@ export class InboxConsumer {
   async start(): Promise<void> {
     this.stopping = false;
     const kafka = this.opts.kafka;
+    // The consumed topics come from the catalogue with their partitions and retention, so a consumer does not
+    // depend on its producer's service having booted first (topic creation is idempotent).
+    await ensureTopics(kafka, this.opts.topics, this.opts.topicPrefix ?? '');
     // Dead-letter topics exist before anything can be dead-lettered, with a retention of their own.
     await ensureDeadLetterTopics(kafka, this.opts.topics, this.opts.groupId, this.opts.topicPrefix ?? '');
     const consumer = kafka.consumer({

@@ -139,6 +139,8 @@ export class EncountersService {
         care: careSetting(input.encounterClass),
         route,
         facility: this.facility.profile,
+        // The episode has just begun; the claim applies the 15% small-cost rule to the finished episode.
+        smallCostRule: 'defer',
       });
       if (!coverage.ok)
         throw new RuleViolationError(

@@ -1,0 +1,158 @@
+import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { EnvelopeSchema, type TopicDefinition } from '@hosp/contracts';
+import { envelopeToHeaders } from '@hosp/platform-kafka';
+import { bootService, type BootedService } from '@hosp/service-testing';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from '../../../src/app.module';
+import { serviceDefinition } from '../../../src/service.definition';
+
+export async function bootHis(): Promise<BootedService> {
+  return bootService(AppModule, serviceDefinition);
+}
+
+export interface Api {
+  (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
+}
+
+/** A small JSON client for the booted service: returns status and parsed body, never throws on 4xx. */
+export function api(booted: BootedService): Api {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(`${booted.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-actor-id': 'bs-tran', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** The catalogue the tests order from; prices in VND (hospital / BHYT). */
+export const CATALOG = [
+  {
+    code: 'KB01',
+    name: 'Khám Nội',
+    category: 'exam',
+    hospitalPrice: '34500',
+    insurancePrice: '34500',
+    performingDepartment: 'K01',
+  },
+  {
+    code: 'XN-CBC',
+    name: 'Tổng phân tích tế bào máu ngoại vi',
+    category: 'laboratory',
+    hospitalPrice: '40000',
+    insurancePrice: '35000',
+    performingDepartment: 'XN',
+    loincCode: '58410-2',
+  },
+  {
+    code: 'CDHA-CT',
+    name: 'Chụp CT sọ não không tiêm thuốc cản quang',
+    category: 'imaging',
+    hospitalPrice: '500000',
+    insurancePrice: '480000',
+    performingDepartment: 'CDHA',
+    modality: 'CT',
+  },
+  {
+    code: 'GIUONG-NOI',
+    name: 'Ngày giường Nội khoa',
+    category: 'bed',
+    hospitalPrice: '200000',
+    insurancePrice: '180000',
+    performingDepartment: 'K01',
+  },
+  {
+    code: 'DV-SPA',
+    name: 'Dịch vụ theo yêu cầu',
+    category: 'other',
+    hospitalPrice: '100000',
+    insurancePrice: null,
+    performingDepartment: 'K01',
+  },
+];
+
+/** A first-visit patient whose CCCD agrees with sex and birth year (079 = Hồ Chí Minh, 1 = female, 1985). */
+export function newPatient(overrides: Record<string, unknown> = {}, serial = randomSerial()) {
+  return {
+    citizenId: `079185${serial}`,
+    fullName: 'Nguyễn Thị Hoa',
+    birthDate: '1985-03-12',
+    sex: 'female',
+    address: { line: '12 Lê Lợi', provinceCode: '79', districtCode: '760', communeCode: '26734' },
+    ethnicityCode: '01',
+    nationalityCode: '704',
+    ...overrides,
+  };
+}
+
+export function randomSerial(): string {
+  return String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+}
+
+/** A 15-character card: DN (employee), benefit 4 (80%), issued in 79, and a random BHXH number. */
+export function newCardNumber(benefit = 4, group = 'DN'): string {
+  return `${group}${benefit}79${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+}
+
+export const CARD_WINDOW = { validFrom: '2026-01-01', validTo: '2026-12-31', registrationFacility: '79001' };
+
+/**
+ * Publishes an event the way another platform service would (CloudEvents headers, protobuf value, key =
+ * patient id): the test stands in for LIS or RIS.
+ */
+export async function publishAs<D extends DescMessage>(
+  booted: BootedService,
+  source: string,
+  topic: TopicDefinition,
+  schema: D,
+  init: MessageInitShape<D>,
+): Promise<void> {
+  const message = create(schema, init);
+  const key = String((message as Record<string, unknown>)[topic.keyField]);
+  const headers = envelopeToHeaders(
+    create(EnvelopeSchema, {
+      id: randomUUID(),
+      type: schema.typeName,
+      source: `urn:hosp:${source}`,
+      time: timestampFromDate(new Date()),
+      subject: key,
+      facility: '79001',
+      partitionKey: key,
+      specVersion: '1.0',
+      dataContentType: 'application/protobuf',
+    }),
+  );
+  const producer = booted.ctx.kafka(source).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: `${booted.ctx.topicPrefix}${topic.name}`,
+      messages: [{ key, value: Buffer.from(toBinary(schema, message)), headers }],
+      acks: -1,
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
