@@ -1,7 +1,7 @@
 import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EnvelopeSchema, type TopicDefinition } from '@hosp/contracts';
-import { envelopeToHeaders } from '@hosp/platform-kafka';
+import { ensureTopics, envelopeToHeaders } from '@hosp/platform-kafka';
 import { bootService, type BootedService } from '@hosp/service-testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from '../../../src/app.module';
@@ -154,5 +154,50 @@ export async function eventually<T>(
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Reads the events of one catalogue topic from the beginning (a throwaway consumer group) until `until` holds. */
+export async function readEvents(
+  booted: BootedService,
+  topic: TopicDefinition,
+  until: (
+    events: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>,
+  ) => boolean,
+  timeoutMs = 20_000,
+): Promise<Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>> {
+  const kafka = booted.ctx.kafka('reader');
+  // The service creates its topics in the background at boot; make sure this one exists before subscribing.
+  await ensureTopics(kafka, [topic], booted.ctx.topicPrefix);
+  const consumer = kafka.consumer({ groupId: `${booted.ctx.topicPrefix}reader-${randomUUID()}` });
+  const seen: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }> = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: `${booted.ctx.topicPrefix}${topic.name}`, fromBeginning: true });
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+        seen.push({
+          type: headers['ce_type'] ?? '',
+          key: String(message.key),
+          value: message.value!,
+          headers,
+        });
+        if (until(seen)) done();
+      },
+    });
+    const timer = new Promise<void>((_, reject) =>
+      setTimeout(
+        () => reject(new Error(`events on ${topic.name}: saw ${seen.map((e) => e.type).join(', ')}`)),
+        timeoutMs,
+      ),
+    );
+    await Promise.race([finished, timer]);
+    return seen;
+  } finally {
+    await consumer.disconnect();
   }
 }
