@@ -1,0 +1,3 @@
+export * from './frame-decoder';
+export * from './mllp-client';
+export * from './mllp-server';
