@@ -114,12 +114,13 @@ export async function publishAs<D extends DescMessage>(
   topic: TopicDefinition,
   schema: D,
   init: MessageInitShape<D>,
+  eventId: string = randomUUID(),
 ): Promise<void> {
   const message = create(schema, init);
   const key = String((message as Record<string, unknown>)[topic.keyField]);
   const headers = envelopeToHeaders(
     create(EnvelopeSchema, {
-      id: randomUUID(),
+      id: eventId,
       type: schema.typeName,
       source: `urn:hosp:${source}`,
       time: timestampFromDate(new Date()),
@@ -160,7 +161,7 @@ export async function eventually<T>(
 /** Reads the events of one catalogue topic from the beginning (a throwaway consumer group) until `until` holds. */
 export async function readEvents(
   booted: BootedService,
-  topic: TopicDefinition,
+  topic: TopicDefinition | { name: string },
   until: (
     events: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>,
   ) => boolean,
@@ -168,7 +169,7 @@ export async function readEvents(
 ): Promise<Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>> {
   const kafka = booted.ctx.kafka('reader');
   // The service creates its topics in the background at boot; make sure this one exists before subscribing.
-  await ensureTopics(kafka, [topic], booted.ctx.topicPrefix);
+  if ('messages' in topic) await ensureTopics(kafka, [topic], booted.ctx.topicPrefix);
   const consumer = kafka.consumer({ groupId: `${booted.ctx.topicPrefix}reader-${randomUUID()}` });
   const seen: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }> = [];
   await consumer.connect();
