@@ -12,7 +12,7 @@ import type { TopicDefinition } from '@hosp/contracts';
 import { type EventHandler, InboxConsumer, type KafkaSettings, type RetryPolicy } from '@hosp/platform-kafka';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { KAFKA, KAFKA_SETTINGS } from './kafka.providers';
+import { KAFKA, KAFKA_SETTINGS, settleWithin } from './kafka.providers';
 
 export interface EventConsumerOptions {
   /** Logical consumer group, `<service>.<purpose>`, e.g. `his.lab-results`. Its DLQ is `<topic>.dlq.<group>`. */
@@ -49,6 +49,7 @@ export const OnEvent = (schema: DescMessage): MethodDecorator => SetMetadata(ON_
 export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('EventConsumers');
   private readonly running: InboxConsumer[] = [];
+  private readonly starting: Array<Promise<void>> = [];
   private stopping = false;
 
   constructor(
@@ -83,7 +84,7 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeAp
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
       });
       this.running.push(consumer);
-      void this.startUntilDone(consumer);
+      this.starting.push(this.startUntilDone(consumer));
     }
   }
 
@@ -92,6 +93,9 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeAp
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.running.map((c) => c.stop()));
+    // A start in flight when the stop came finishes (and stops its consumer again, below) before the
+    // application is gone; bounded, so a start stuck on an unreachable broker cannot hold the shutdown.
+    await settleWithin(Promise.all(this.starting), 10_000);
   }
 
   private async startUntilDone(consumer: InboxConsumer): Promise<void> {
@@ -99,6 +103,10 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeAp
     while (!this.stopping) {
       try {
         await consumer.start();
+        if (this.stopping) {
+          await consumer.stop();
+          return;
+        }
         this.log.log(`consumer group ${consumer.groupId} running`);
         return;
       } catch (err) {

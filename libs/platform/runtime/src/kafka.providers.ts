@@ -36,6 +36,7 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeAppli
   private relay?: OutboxRelay;
   private topicsReady = false;
   private stopping = false;
+  private creating?: Promise<void>;
 
   constructor(
     @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
@@ -46,7 +47,7 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeAppli
 
   onApplicationBootstrap(): void {
     registerBackboneMetrics();
-    void this.createTopicsUntilDone();
+    this.creating = this.createTopicsUntilDone();
     this.relay = new OutboxRelay({
       dataSource: this.dataSource,
       databaseUrl: databaseUrlFromEnv(this.def.service),
@@ -61,6 +62,9 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.relay?.stop();
+    // A topic creation in flight ends quickly (fail-fast client); wait for it rather than let it run on
+    // against a closed application.
+    await settleWithin(this.creating, 5_000);
     this.log.log('outbox relay stopped');
   }
 
@@ -115,4 +119,18 @@ export function kafkaProviders(): Provider[] {
     OutboxRelayLifecycle,
     KafkaProbeLifecycle,
   ];
+}
+
+/** Waits for a background task to settle, at most `ms`: shutdown must not hang on it. */
+export async function settleWithin(task: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (!task) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    task.catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
