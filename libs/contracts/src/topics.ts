@@ -8,6 +8,7 @@
  */
 import type { DescMessage } from '@bufbuild/protobuf';
 import { ClaimSubmittedSchema } from './gen/hosp/claims/v1/claim_pb';
+import { AnalyzerResultsReportedSchema } from './gen/hosp/gateway/v1/analyzer_result_pb';
 import { Hl7MessageReceivedSchema } from './gen/hosp/gateway/v1/hl7_inbound_pb';
 import { ChargePostedSchema, ChargeReversedSchema } from './gen/hosp/his/v1/charge_pb';
 import {
@@ -27,7 +28,9 @@ import {
   PatientUpdatedSchema,
 } from './gen/hosp/his/v1/patient_pb';
 import { PrescriptionIssuedSchema } from './gen/hosp/his/v1/prescription_pb';
-import { ResultFinalizedSchema } from './gen/hosp/lab/v1/result_pb';
+import { CriticalResultRaisedSchema, ResultFinalizedSchema } from './gen/hosp/lab/v1/result_pb';
+import { SpecimenStatusChangedSchema } from './gen/hosp/lab/v1/specimen_pb';
+import { WorkOrderCancelledSchema, WorkOrderReleasedSchema } from './gen/hosp/lab/v1/work_order_pb';
 import { StudyReceivedSchema } from './gen/hosp/pacs/v1/study_pb';
 import { ProcedureStatusChangedSchema, ReportFinalizedSchema } from './gen/hosp/ris/v1/procedure_pb';
 
@@ -105,9 +108,24 @@ export const Topics = {
   LabResult: topic({
     name: 'lab.result.v1',
     producer: 'laboratory',
-    description: 'Validated laboratory results and their corrections.',
+    description: 'Validated laboratory results and their corrections; critical values raised at once.',
     keyField: 'patientId',
-    messages: [ResultFinalizedSchema],
+    messages: [ResultFinalizedSchema, CriticalResultRaisedSchema],
+  }),
+  LabWorkOrder: topic({
+    name: 'lab.work-order.v1',
+    producer: 'laboratory',
+    description:
+      "Specimens' tests released to the analyzers (pushed or answered to a barcode query) and withdrawn.",
+    keyField: 'patientId',
+    messages: [WorkOrderReleasedSchema, WorkOrderCancelledSchema],
+  }),
+  LabSpecimen: topic({
+    name: 'lab.specimen.v1',
+    producer: 'laboratory',
+    description: 'Specimen lifecycle: labelled, collected, received, rejected with the reason.',
+    keyField: 'patientId',
+    messages: [SpecimenStatusChangedSchema],
   }),
   RisProcedure: topic({
     name: 'ris.procedure.v1',
@@ -138,6 +156,14 @@ export const Topics = {
     description: 'HL7 v2 messages received over MLLP, stored and ACKed; raw bytes kept verbatim.',
     keyField: 'connectionId',
     messages: [Hl7MessageReceivedSchema],
+  }),
+  GatewayAnalyzerResult: topic({
+    name: 'gateway.analyzer-result.v1',
+    producer: 'integration-gateway',
+    description:
+      "Analyzer results per specimen (HL7 ORU^R01/OUL^R22, ASTM R records) with the connection's code map applied.",
+    keyField: 'specimenId',
+    messages: [AnalyzerResultsReportedSchema],
   }),
 } as const satisfies Record<string, TopicDefinition>;
 

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/lab/v1/result.proto.
  */
 export const file_hosp_lab_v1_result: GenFile = /*@__PURE__*/
-  fileDesc("Chhob3NwL2xhYi92MS9yZXN1bHQucHJvdG8SC2hvc3AubGFiLnYxIucCCg9SZXN1bHRGaW5hbGl6ZWQSEQoJcmVzdWx0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIkCgR0ZXN0GAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEg0KBXZhbHVlGAYgASgJEgwKBHVuaXQYByABKAkSFwoPcmVmZXJlbmNlX3JhbmdlGAggASgJEjAKDWFibm9ybWFsX2ZsYWcYCSABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSEQoJY29ycmVjdGVkGAogASgIEi8KC29ic2VydmVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWxlYXNlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAq0wEKDEFibm9ybWFsRmxhZxIdChlBQk5PUk1BTF9GTEFHX1VOU1BFQ0lGSUVEEAASGAoUQUJOT1JNQUxfRkxBR19OT1JNQUwQARIVChFBQk5PUk1BTF9GTEFHX0xPVxACEhYKEkFCTk9STUFMX0ZMQUdfSElHSBADEh4KGkFCTk9STUFMX0ZMQUdfQ1JJVElDQUxfTE9XEAQSHwobQUJOT1JNQUxfRkxBR19DUklUSUNBTF9ISUdIEAUSGgoWQUJOT1JNQUxfRkxBR19BQk5PUk1BTBAGYgZwcm90bzM", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
+  fileDesc("Chhob3NwL2xhYi92MS9yZXN1bHQucHJvdG8SC2hvc3AubGFiLnYxIucCCg9SZXN1bHRGaW5hbGl6ZWQSEQoJcmVzdWx0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIkCgR0ZXN0GAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEg0KBXZhbHVlGAYgASgJEgwKBHVuaXQYByABKAkSFwoPcmVmZXJlbmNlX3JhbmdlGAggASgJEjAKDWFibm9ybWFsX2ZsYWcYCSABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSEQoJY29ycmVjdGVkGAogASgIEi8KC29ic2VydmVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWxlYXNlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipQIKFENyaXRpY2FsUmVzdWx0UmFpc2VkEhEKCXJlc3VsdF9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSJAoEdGVzdBgFIAEoCzIWLmhvc3AuY29tbW9uLnYxLkNvZGluZxINCgV2YWx1ZRgGIAEoCRIMCgR1bml0GAcgASgJEjAKDWFibm9ybWFsX2ZsYWcYCCABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSFgoOY3JpdGljYWxfcmFuZ2UYCSABKAkSLQoJcmFpc2VkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrTAQoMQWJub3JtYWxGbGFnEh0KGUFCTk9STUFMX0ZMQUdfVU5TUEVDSUZJRUQQABIYChRBQk5PUk1BTF9GTEFHX05PUk1BTBABEhUKEUFCTk9STUFMX0ZMQUdfTE9XEAISFgoSQUJOT1JNQUxfRkxBR19ISUdIEAMSHgoaQUJOT1JNQUxfRkxBR19DUklUSUNBTF9MT1cQBBIfChtBQk5PUk1BTF9GTEFHX0NSSVRJQ0FMX0hJR0gQBRIaChZBQk5PUk1BTF9GTEFHX0FCTk9STUFMEAZiBnByb3RvMw", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
 
 /**
  * A laboratory result was released after validation (HL7 OBX-11 "F"; FHIR Observation status final).
@@ -97,6 +97,71 @@ export type ResultFinalized = Message<"hosp.lab.v1.ResultFinalized"> & {
  */
 export const ResultFinalizedSchema: GenMessage<ResultFinalized> = /*@__PURE__*/
   messageDesc(file_hosp_lab_v1_result, 0);
+
+/**
+ * A result beyond a critical limit (LL/HH): raised at once, before validation, so the clinician can be called
+ * (CAP and ISO 15189 critical-result notification). Topic lab.result.v1, key patient_id.
+ *
+ * @generated from message hosp.lab.v1.CriticalResultRaised
+ */
+export type CriticalResultRaised = Message<"hosp.lab.v1.CriticalResultRaised"> & {
+  /**
+   * @generated from field: string result_id = 1;
+   */
+  resultId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string accession_number = 4;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: hosp.common.v1.Coding test = 5;
+   */
+  test?: Coding | undefined;
+
+  /**
+   * @generated from field: string value = 6;
+   */
+  value: string;
+
+  /**
+   * @generated from field: string unit = 7;
+   */
+  unit: string;
+
+  /**
+   * @generated from field: hosp.lab.v1.AbnormalFlag abnormal_flag = 8;
+   */
+  abnormalFlag: AbnormalFlag;
+
+  /**
+   * @generated from field: string critical_range = 9;
+   */
+  criticalRange: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp raised_at = 10;
+   */
+  raisedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.lab.v1.CriticalResultRaised.
+ * Use `create(CriticalResultRaisedSchema)` to create a new message.
+ */
+export const CriticalResultRaisedSchema: GenMessage<CriticalResultRaised> = /*@__PURE__*/
+  messageDesc(file_hosp_lab_v1_result, 1);
 
 /**
  * Abnormal flags, after HL7 table 0078.
