@@ -184,7 +184,6 @@ export class HisSchema1763800000000 implements MigrationInterface {
         issued_at timestamptz NOT NULL
       );
       CREATE INDEX his_prescription_encounter ON his_prescription (encounter_id);
-      CREATE SEQUENCE his_prescription_serial_seq;
       CREATE TABLE his_prescription_item (
         prescription_id uuid NOT NULL REFERENCES his_prescription (id),
         line int NOT NULL,
@@ -288,7 +287,7 @@ export class HisSchema1763800000000 implements MigrationInterface {
         his_prescription, his_order, his_queue_counter, his_queue_ticket, his_encounter_movement, his_encounter,
         his_drug_catalog, his_service_catalog, his_insurance_card, his_patient;
       DROP FUNCTION his_refuse_change();
-      DROP SEQUENCE his_prescription_serial_seq, his_patient_code_seq;
+      DROP SEQUENCE his_patient_code_seq;
     `);
   }
 }

@@ -18,6 +18,12 @@ import { FACILITY_CONFIG, facilityConfigFromEnv } from './shared/application/fac
 import { HisEvents } from './shared/application/outbox';
 import { TimelineService } from './timeline/application/timeline.service';
 import { TimelineController } from './timeline/transport/timeline.controller';
+import { DocumentsService } from './documents/application/documents.service';
+import { SigningKeysService } from './documents/application/signing-keys.service';
+import { DocumentsController } from './documents/transport/documents.controller';
+import { SigningKeysController } from './documents/transport/signing-keys.controller';
+import { PrescriptionsService } from './prescriptions/application/prescriptions.service';
+import { PrescriptionsController } from './prescriptions/transport/prescriptions.controller';
 
 @Module({
   imports: [PlatformModule.forService(serviceDefinition)],
@@ -29,6 +35,9 @@ import { TimelineController } from './timeline/transport/timeline.controller';
     OrdersController,
     ChargesController,
     TimelineController,
+    PrescriptionsController,
+    DocumentsController,
+    SigningKeysController,
   ],
   providers: [
     { provide: FACILITY_CONFIG, useFactory: () => facilityConfigFromEnv() },
@@ -41,6 +50,9 @@ import { TimelineController } from './timeline/transport/timeline.controller';
     TimelineService,
     ReceptionService,
     ClinicalResultsConsumer,
+    PrescriptionsService,
+    DocumentsService,
+    SigningKeysService,
   ],
 })
 export class AppModule {}

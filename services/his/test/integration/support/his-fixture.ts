@@ -190,13 +190,18 @@ export async function readEvents(
         if (until(seen)) done();
       },
     });
-    const timer = new Promise<void>((_, reject) =>
-      setTimeout(
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((_, reject) => {
+      timer = setTimeout(
         () => reject(new Error(`events on ${topic.name}: saw ${seen.map((e) => e.type).join(', ')}`)),
         timeoutMs,
-      ),
-    );
-    await Promise.race([finished, timer]);
+      );
+    });
+    try {
+      await Promise.race([finished, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     return seen;
   } finally {
     await consumer.disconnect();
