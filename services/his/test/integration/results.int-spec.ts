@@ -1,5 +1,12 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AbnormalFlag, deadLetterTopicName, ResultFinalizedSchema, Topics } from '@hosp/contracts';
+import {
+  AbnormalFlag,
+  deadLetterTopicName,
+  ResultFinalizedSchema,
+  SpecimenStatus,
+  SpecimenStatusChangedSchema,
+  Topics,
+} from '@hosp/contracts';
 import type { BootedService } from '@hosp/service-testing';
 import { randomUUID } from 'node:crypto';
 import {
@@ -47,6 +54,18 @@ describe('HIS results from LIS: idempotent, and unknown patients go to the DLQ',
     ).body;
     const [o] = (await call('POST', `/encounters/${e.id}/orders`, { orders: [{ serviceCode: 'XN-CBC' }] }))
       .body;
+
+    await publishAs(booted, 'laboratory', Topics.LabSpecimen, SpecimenStatusChangedSchema, {
+      specimenId: 'S0001',
+      accessionNumber: 'XN1',
+      patientId: p.id,
+      orderIds: [o.id],
+      status: SpecimenStatus.RECEIVED,
+    });
+    await eventually(async () => {
+      const order = (await call('GET', `/orders/${o.id}`)).body;
+      return order.status === 'in-progress' ? order : undefined;
+    }, 'the order in progress once its specimen is received');
 
     const stranger = randomUUID();
     await publishAs(

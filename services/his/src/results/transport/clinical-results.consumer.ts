@@ -5,6 +5,8 @@ import {
   ProcedureStatusChangedSchema,
   ReportFinalizedSchema,
   ResultFinalizedSchema,
+  SpecimenStatus,
+  SpecimenStatusChangedSchema,
   Topics,
 } from '@hosp/contracts';
 import { type ConsumedEvent, PermanentEventError } from '@hosp/platform-kafka';
@@ -43,7 +45,10 @@ const PROCEDURE_TO_ORDER: Partial<Record<ProcedureStatus, OrderStatus>> = {
  * inbox transaction, so a redelivered event changes nothing. An event about a patient this HIS does not know
  * cannot be applied by retrying: it goes to the dead-letter topic with the reason.
  */
-@EventConsumer({ groupId: 'his.clinical-results', topics: [Topics.LabResult, Topics.RisProcedure] })
+@EventConsumer({
+  groupId: 'his.clinical-results',
+  topics: [Topics.LabResult, Topics.LabSpecimen, Topics.RisProcedure],
+})
 export class ClinicalResultsConsumer {
   constructor(
     private readonly orders: OrdersService,
@@ -79,6 +84,38 @@ export class ClinicalResultsConsumer {
         eventId: event.envelope.id,
       },
     });
+  }
+
+  /** A specimen received in the lab puts its orders in progress; a rejection goes on the timeline with the reason. */
+  @OnEvent(SpecimenStatusChangedSchema)
+  async onSpecimen(
+    event: ConsumedEvent<typeof SpecimenStatusChangedSchema>,
+    m: EntityManager,
+  ): Promise<void> {
+    const s = event.payload;
+    await this.requirePatient(m, s.patientId);
+    const at = s.changedAt ? timestampDate(s.changedAt) : envelopeTime(event);
+    let encounterId: string | null = null;
+    if (s.status === SpecimenStatus.RECEIVED)
+      for (const orderId of s.orderIds) {
+        const o = await this.orders.advanceIn(m, orderId, 'in-progress', s.accessionNumber || null, at);
+        encounterId = o?.encounterId ?? encounterId;
+      }
+    if (s.status === SpecimenStatus.REJECTED)
+      await this.timeline.addIn(m, {
+        patientId: s.patientId,
+        encounterId,
+        kind: 'lab-result',
+        refId: s.specimenId,
+        occurredAt: at,
+        summary: `Specimen ${s.specimenId} rejected: ${s.rejectionReason}`,
+        detail: {
+          specimenId: s.specimenId,
+          orderIds: s.orderIds,
+          rejectionReason: s.rejectionReason,
+          eventId: event.envelope.id,
+        },
+      });
   }
 
   @OnEvent(ProcedureStatusChangedSchema)
