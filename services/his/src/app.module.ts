@@ -15,7 +15,6 @@ import { ReceptionController } from './reception/transport/reception.controller'
 import { ClinicalResultsConsumer } from './results/transport/clinical-results.consumer';
 import { serviceDefinition } from './service.definition';
 import { FACILITY_CONFIG, facilityConfigFromEnv } from './shared/application/facility';
-import { HisEvents } from './shared/application/outbox';
 import { TimelineService } from './timeline/application/timeline.service';
 import { TimelineController } from './timeline/transport/timeline.controller';
 import { DocumentsService } from './documents/application/documents.service';
@@ -41,7 +40,6 @@ import { PrescriptionsController } from './prescriptions/transport/prescriptions
   ],
   providers: [
     { provide: FACILITY_CONFIG, useFactory: () => facilityConfigFromEnv() },
-    HisEvents,
     PatientsService,
     CatalogService,
     EncountersService,

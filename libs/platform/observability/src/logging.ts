@@ -1,3 +1,4 @@
+import pino from 'pino';
 import type { Params } from 'nestjs-pino';
 import { correlationIdFor } from './correlation';
 
@@ -24,4 +25,12 @@ export function loggerParams(service: string): Params {
       },
     },
   };
+}
+
+/**
+ * A logger for work outside HTTP requests (outbox relay, consumers): the same JSON shape, service name and
+ * LOG_LEVEL as the request logs, read when it is created (at boot).
+ */
+export function backgroundLogger(service: string, name: string): pino.Logger {
+  return pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { service, name }, messageKey: 'msg' });
 }

@@ -1,3 +1,4 @@
+import { backgroundLogger } from '@hosp/platform-observability';
 import {
   Inject,
   Injectable,
@@ -82,6 +83,7 @@ export class EventConsumersLifecycle implements OnApplicationBootstrap, BeforeAp
         handlers,
         retry: options.retry,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        logger: backgroundLogger(this.settings.service, 'inbox-consumer').child({ group: options.groupId }),
       });
       this.running.push(consumer);
       this.starting.push(this.startUntilDone(consumer));

@@ -5,3 +5,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './event-consumers';
 export * from './http';
+export * from './service-events';

@@ -1,3 +1,4 @@
+import { backgroundLogger } from '@hosp/platform-observability';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -53,6 +54,7 @@ export class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeAppli
       databaseUrl: databaseUrlFromEnv(this.def.service),
       kafka: this.kafka,
       topicPrefix: this.settings.topicPrefix,
+      logger: backgroundLogger(this.def.service, 'outbox-relay'),
     });
     this.relay.start();
   }

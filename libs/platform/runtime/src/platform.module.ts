@@ -15,6 +15,7 @@ import { KAFKA, KAFKA_SETTINGS, kafkaProviders, OutboxRelayLifecycle } from './k
 import { OutboxWriter } from '@hosp/platform-kafka';
 import { SERVICE_DEFINITION, type ServiceDefinition } from './service-definition';
 import { EventConsumersLifecycle } from './event-consumers';
+import { ServiceEvents } from './service-events';
 
 /**
  * Everything a platform service stands on: JSON logging with correlation ids, its own PostgreSQL database
@@ -31,7 +32,8 @@ export class PlatformModule {
       global: true,
       imports: [
         DiscoveryModule,
-        LoggerModule.forRoot(loggerParams(def.service)),
+        // A factory, so LOG_LEVEL is read when the application boots, not when the module file is imported.
+        LoggerModule.forRootAsync({ useFactory: () => loggerParams(def.service) }),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
@@ -57,8 +59,9 @@ export class PlatformModule {
         { provide: SERVICE_DEFINITION, useValue: def },
         ...kafkaProviders(),
         EventConsumersLifecycle,
+        ServiceEvents,
       ],
-      exports: [SERVICE_DEFINITION, KAFKA, KAFKA_SETTINGS, OutboxWriter, OutboxRelayLifecycle],
+      exports: [SERVICE_DEFINITION, KAFKA, KAFKA_SETTINGS, OutboxWriter, OutboxRelayLifecycle, ServiceEvents],
     };
   }
 }
