@@ -132,6 +132,8 @@ describe('HIS patients: the master patient index', () => {
     expect(await ids('name=TRAN%20V%20D')).toContain(p.id);
     expect(await ids('name=van%20duc&birthYear=1972')).toContain(p.id);
     expect(await ids('name=van%20duc&birthYear=1973')).not.toContain(p.id);
+    expect(await ids('birthDate=1972&name=duc')).toContain(p.id);
+    expect(await ids('birthDate=1972-05-01&name=duc')).not.toContain(p.id);
     expect(await ids(`citizenId=${p.citizenId}`)).toEqual([p.id]);
     expect(await ids(`card=${cardNumber}`)).toEqual([p.id]);
     expect(await ids(`card=${cardNumber.slice(5)}`)).toEqual([p.id]);

@@ -18,6 +18,7 @@ import { patientEventFields } from './patient-events';
 export interface PatientSearch {
   name?: string;
   birthYear?: number;
+  birthDate?: string;
   citizenId?: string;
   card?: string;
   limit?: number;
@@ -100,11 +101,15 @@ export class PatientsService {
   }
 
   async search(q: PatientSearch): Promise<PatientRow[]> {
-    if (!q.name && q.birthYear === undefined && !q.citizenId && !q.card)
-      throw InvalidRequestError.field('query', 'give at least one of name, birthYear, citizenId, card');
+    if (!q.name && q.birthYear === undefined && !q.birthDate && !q.citizenId && !q.card)
+      throw InvalidRequestError.field(
+        'query',
+        'give at least one of name, birthYear, birthDate, citizenId, card',
+      );
     return repo.search(this.db.manager, {
       nameFolded: q.name ? foldVietnamese(q.name) : undefined,
       birthYear: q.birthYear,
+      birthDate: q.birthDate,
       citizenId: q.citizenId?.trim(),
       card: q.card ? normalizeBhytCardCode(q.card) : undefined,
       limit: Math.min(q.limit ?? 20, 100),

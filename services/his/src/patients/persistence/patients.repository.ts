@@ -135,7 +135,14 @@ export const PatientsRepository = {
 
   async search(
     m: EntityManager,
-    q: { nameFolded?: string; birthYear?: number; citizenId?: string; card?: string; limit: number },
+    q: {
+      nameFolded?: string;
+      birthYear?: number;
+      birthDate?: string;
+      citizenId?: string;
+      card?: string;
+      limit: number;
+    },
   ): Promise<PatientRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -150,6 +157,7 @@ export const PatientsRepository = {
       where.push(`(p.name_folded LIKE ${pattern} OR p.name_folded LIKE '% ' || ${pattern})`);
     }
     if (q.birthYear !== undefined) where.push(`p.birth_year = ${param(q.birthYear)}`);
+    if (q.birthDate) where.push(`p.birth_date = ${param(q.birthDate)}`);
     if (q.citizenId) where.push(`p.citizen_id = ${param(q.citizenId)}`);
     if (q.card) {
       const card = param(q.card);

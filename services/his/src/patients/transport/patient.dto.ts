@@ -62,6 +62,10 @@ export class PatientSearchDto {
   /** Accent-insensitive, word prefixes: "nguyen v an". */
   @IsOptional() @IsString() @MaxLength(100) name?: string;
   @IsOptional() @ToInt() @IsInt() @Min(1880) @Max(2200) birthYear?: number;
+  /** Exact date of birth as recorded: "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
+  @IsOptional()
+  @Matches(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'birthDate must be YYYY, YYYY-MM or YYYY-MM-DD' })
+  birthDate?: string;
   @IsOptional() @IsString() citizenId?: string;
   /** A 15-character card code or a 10-digit BHXH number. */
   @IsOptional() @IsString() card?: string;
