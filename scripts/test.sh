@@ -22,6 +22,7 @@ if [ "${SKIP_STATIC:-0}" != 1 ]; then
   npm run -s contracts:check
 fi
 
+ensure_test_peers
 step "unit tests"
 npm run -s test:unit -- --outputStyle=static
 

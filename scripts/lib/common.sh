@@ -31,6 +31,22 @@ ensure_deps() {
   esac
 }
 
+# The independent peers the interoperability tests talk to (docs/conformance): Debian packages. Installed
+# when missing and this user may (root with apt-get); otherwise the tests that need them say what to install.
+#   python3-hl7  mllp_send, an HL7 v2 MLLP client written by others (HL7 tests send real messages with it)
+ensure_test_peers() {
+  local missing=()
+  command -v mllp_send >/dev/null 2>&1 || missing+=(python3-hl7)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> apt-get install ${missing[*]} (interoperability test peers)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "missing test peers: ${missing[*]} (install with: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+}
+
 step() {
   echo
   echo "==> $*"

@@ -7,5 +7,5 @@ export const serviceDefinition: ServiceDefinition = {
   title: 'Integration gateway: HL7 v2 over MLLP, ASTM, the message store, FHIR R4',
   defaultPort: 3006,
   migrations: serviceMigrations,
-  produces: [Topics.GatewayHl7Inbound],
+  produces: [Topics.GatewayHl7Inbound, Topics.GatewayAnalyzerResult],
 };

@@ -1,9 +1,4 @@
-import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { EnvelopeSchema, type TopicDefinition } from '@hosp/contracts';
-import { ensureTopics, envelopeToHeaders } from '@hosp/platform-kafka';
-import { bootService, type BootedService } from '@hosp/service-testing';
-import { randomUUID } from 'node:crypto';
+import { bootService, type BootedService, type JsonApi, jsonApi } from '@hosp/service-testing';
 import { AppModule } from '../../../src/app.module';
 import { serviceDefinition } from '../../../src/service.definition';
 
@@ -11,26 +6,11 @@ export async function bootHis(): Promise<BootedService> {
   return bootService(AppModule, serviceDefinition);
 }
 
-export interface Api {
-  (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any }>;
-}
+export type Api = JsonApi;
 
-/** A small JSON client for the booted service: returns status and parsed body, never throws on 4xx. */
+/** The HIS API as a clinician `bs-tran` (the x-actor-id header). */
 export function api(booted: BootedService): Api {
-  return async (method, path, body, headers = {}) => {
-    const res = await fetch(`${booted.baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', 'x-actor-id': 'bs-tran', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  return jsonApi(booted, { 'x-actor-id': 'bs-tran' });
 }
 
 /** The catalogue the tests order from; prices in VND (hospital / BHYT). */
@@ -104,106 +84,4 @@ export function newCardNumber(benefit = 4, group = 'DN'): string {
 
 export const CARD_WINDOW = { validFrom: '2026-01-01', validTo: '2026-12-31', registrationFacility: '79001' };
 
-/**
- * Publishes an event the way another platform service would (CloudEvents headers, protobuf value, key =
- * patient id): the test stands in for LIS or RIS.
- */
-export async function publishAs<D extends DescMessage>(
-  booted: BootedService,
-  source: string,
-  topic: TopicDefinition,
-  schema: D,
-  init: MessageInitShape<D>,
-  eventId: string = randomUUID(),
-): Promise<void> {
-  const message = create(schema, init);
-  const key = String((message as Record<string, unknown>)[topic.keyField]);
-  const headers = envelopeToHeaders(
-    create(EnvelopeSchema, {
-      id: eventId,
-      type: schema.typeName,
-      source: `urn:hosp:${source}`,
-      time: timestampFromDate(new Date()),
-      subject: key,
-      facility: '79001',
-      partitionKey: key,
-      specVersion: '1.0',
-      dataContentType: 'application/protobuf',
-    }),
-  );
-  const producer = booted.ctx.kafka(source).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic: `${booted.ctx.topicPrefix}${topic.name}`,
-      messages: [{ key, value: Buffer.from(toBinary(schema, message)), headers }],
-      acks: -1,
-    });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Reads the events of one catalogue topic from the beginning (a throwaway consumer group) until `until` holds. */
-export async function readEvents(
-  booted: BootedService,
-  topic: TopicDefinition | { name: string },
-  until: (
-    events: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>,
-  ) => boolean,
-  timeoutMs = 20_000,
-): Promise<Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }>> {
-  const kafka = booted.ctx.kafka('reader');
-  // The service creates its topics in the background at boot; make sure this one exists before subscribing.
-  if ('messages' in topic) await ensureTopics(kafka, [topic], booted.ctx.topicPrefix);
-  const consumer = kafka.consumer({ groupId: `${booted.ctx.topicPrefix}reader-${randomUUID()}` });
-  const seen: Array<{ type: string; key: string; value: Buffer; headers: Record<string, string> }> = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: `${booted.ctx.topicPrefix}${topic.name}`, fromBeginning: true });
-    let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        seen.push({
-          type: headers['ce_type'] ?? '',
-          key: String(message.key),
-          value: message.value!,
-          headers,
-        });
-        if (until(seen)) done();
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`events on ${topic.name}: saw ${seen.map((e) => e.type).join(', ')}`)),
-        timeoutMs,
-      );
-    });
-    try {
-      await Promise.race([finished, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-    return seen;
-  } finally {
-    await consumer.disconnect();
-  }
-}
+export { eventually, publishAs, readEvents } from '@hosp/service-testing';
