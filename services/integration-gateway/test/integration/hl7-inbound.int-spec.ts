@@ -50,7 +50,9 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
     const full = (await call('GET', `/messages/${stored[0].id}`)).body;
     expect(full.text).toContain('TRẦN^THỊ BÍCH NGỌC'); // UTF-8 Vietnamese, verbatim
     // Byte for byte what mllp_send sent (python-hl7 sends the segments without the last segment's CR).
-    expect(Buffer.from(full.rawBase64, 'base64').toString('utf8')).toBe(oru.replace(/\r?\n/g, '\r').replace(/\r$/, ''));
+    expect(Buffer.from(full.rawBase64, 'base64').toString('utf8')).toBe(
+      oru.replace(/\r?\n/g, '\r').replace(/\r$/, ''),
+    );
     expect(full.eventIds).toHaveLength(2);
 
     const events = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) => es.length >= 1);
