@@ -3,6 +3,7 @@ import { create, type DescMessage, type MessageInitShape, toBinary } from '@bufb
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EnvelopeSchema, type TopicDefinition } from '@hosp/contracts';
 import { ensureTopics, envelopeToHeaders } from '@hosp/platform-kafka';
+import type { Kafka } from 'kafkajs';
 import type { BootedService } from './boot-service';
 
 export interface ReadEvent {
@@ -64,8 +65,9 @@ export async function readEvents(
   topic: TopicDefinition | { name: string },
   until: (events: ReadEvent[]) => boolean,
   timeoutMs = 20_000,
+  /** Another cluster than the shared stack's (a test that runs its own broker). */
+  kafka: Kafka = booted.ctx.kafka('reader'),
 ): Promise<ReadEvent[]> {
-  const kafka = booted.ctx.kafka('reader');
   if ('messages' in topic) await ensureTopics(kafka, [topic], booted.ctx.topicPrefix);
   const consumer = kafka.consumer({ groupId: `${booted.ctx.topicPrefix}reader-${randomUUID()}` });
   const seen: ReadEvent[] = [];
