@@ -7,5 +7,5 @@ export const serviceDefinition: ServiceDefinition = {
   title: 'Laboratory information system: accessions, specimens, analyzer work lists, results and validation',
   defaultPort: 3002,
   migrations: serviceMigrations,
-  produces: [Topics.LabResult],
+  produces: [Topics.LabSpecimen, Topics.LabWorkOrder, Topics.LabResult],
 };
