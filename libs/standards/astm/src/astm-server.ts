@@ -69,6 +69,12 @@ export interface AstmServerOptions {
   readonly maxFrameBytes?: number;
   /** Text bytes per frame we send; 240. */
   readonly maxFrameText?: number;
+  /**
+   * Make the message durable before the analyzer may count it delivered: called with the records (parsed)
+   * when the frame with the L record arrives, before that frame's ACK; false or a rejection answers NAK and
+   * the analyzer retransmits (see AstmLink). onMessage still runs after EOT, e.g. to answer a query.
+   */
+  readonly beforeTerminatorAck?: (messages: AstmMessage[], connection: AstmConnection) => Promise<boolean>;
 }
 
 export class AstmHandlerError extends Error {
@@ -129,6 +135,9 @@ class Connection implements AstmConnection {
       // §6.2.5: NAK to ENQ while we cannot take a message (shutting down, or the handler is behind).
       canReceive: () =>
         !this.closing && this.queue.length < (options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED),
+      beforeTerminatorAck: options.beforeTerminatorAck
+        ? (records) => options.beforeTerminatorAck!(parseAstmMessages(records, { encoding: this.encoding }), this)
+        : undefined,
     });
     this.link.on('transmission', (t) => this.onTransmission(t));
     this.link.on('linkError', (e) => this.report('linkError', e));

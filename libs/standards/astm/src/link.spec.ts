@@ -129,6 +129,34 @@ describe('AstmLink (E1381 / LIS01-A2 data link layer)', () => {
     l.close();
   });
 
+  it('holds the ACK of the terminator frame until the receiver has stored the message, NAKs when it could not', async () => {
+    const asked: string[] = [];
+    let failFirst = true;
+    const l = line({
+      host: {
+        beforeTerminatorAck: async (records) => {
+          asked.push(records.toString('utf8'));
+          await new Promise((r) => setTimeout(r, 20)); // a database write
+          if (failFirst) {
+            failFirst = false;
+            return false;
+          }
+          return true;
+        },
+      },
+    });
+    const result = await l.instrument.send(MESSAGE);
+    await new Promise((r) => setImmediate(r));
+    // The first try at the L frame was refused (storage failed) and retransmitted; the second was stored.
+    expect(result.retransmissions).toBe(1);
+    expect(l.log.slice(-5)).toEqual(['I:f4', 'H:NAK', 'I:f4', 'H:ACK', 'I:EOT']);
+    expect(asked).toEqual([JOINED, JOINED]);
+    expect(l.errors.map((e) => `${e.side}:${e.e.code}`)).toEqual(['H:NOT_STORED']);
+    expect(l.received).toHaveLength(1);
+    expect(l.received[0].t.data.toString('utf8')).toBe(JOINED);
+    l.close();
+  });
+
   it('gives up after 6 sends of one frame (§6.5.1.2) with EOT', async () => {
     const l = line({ toHost: (b) => (isFrame(b, 2) ? flip(b) : b) });
     const error = await l.instrument.send(MESSAGE).catch((e: unknown) => e);

@@ -84,6 +84,8 @@ export type AstmLinkErrorCode =
   | 'INCOMPLETE_MESSAGE'
   /** Receiver: something that does not belong here (a frame without ENQ, ENQ inside a transmission). */
   | 'PROTOCOL'
+  /** Receiver: beforeTerminatorAck could not make the message durable; the terminator frame got NAK. */
+  | 'NOT_STORED'
   /** Sender: no reply to ENQ or to a frame within replyTimeoutMs. */
   | 'REPLY_TIMEOUT'
   /** Sender: a frame was refused maxFrameAttempts times; EOT sent, message not delivered. */
@@ -150,6 +152,15 @@ export interface AstmLinkOptions {
   readonly maxFrameBytes?: number;
   /** Text bytes per frame we send; 240 (§6.3.1.2). */
   readonly maxFrameText?: number;
+  /**
+   * Called with the records received so far when the end frame carrying the L (terminator) record arrives,
+   * BEFORE that frame is acknowledged. Resolve true to ACK it, false (or reject) to NAK it: the sender then
+   * retransmits the frame (§6.5.1) and the hook is asked again. This is how a receiver makes a message
+   * durable before the sender may count it delivered: every earlier frame is ACKed as it comes, but the
+   * message is complete only with its terminator, and that ACK now waits for the write. Bytes arriving
+   * while the hook runs are held and processed after it (a sender sends nothing before our answer anyway).
+   */
+  readonly beforeTerminatorAck?: (records: Buffer) => Promise<boolean>;
 }
 
 interface Outgoing {
@@ -188,6 +199,9 @@ export class AstmLink extends EventEmitter<AstmLinkEvents> {
   private received = 0;
   private duplicates = 0;
   private closed = false;
+  /** Set while beforeTerminatorAck runs; incoming bytes wait in `held`. */
+  private committing = false;
+  private held: Buffer[] = [];
 
   constructor(private readonly options: AstmLinkOptions) {
     super();
@@ -233,7 +247,38 @@ export class AstmLink extends EventEmitter<AstmLinkEvents> {
   /** Feeds bytes from the peer. */
   push(chunk: Buffer): void {
     if (this.closed) return;
-    for (const token of this.decoder.push(chunk)) this.onToken(token);
+    if (this.committing) {
+      this.held.push(chunk);
+      return;
+    }
+    const tokens = this.decoder.push(chunk);
+    for (let i = 0; i < tokens.length; i++) {
+      this.onToken(tokens[i]);
+      if (this.committing) {
+        // The rest of this chunk is replayed once the commit has been answered. Tokens are re-encoded
+        // from what remains undecoded: simplest is to keep the raw tail, which the decoder returns.
+        this.heldTokens = tokens.slice(i + 1);
+        return;
+      }
+    }
+  }
+
+  private heldTokens: ReturnType<AstmFrameDecoder['push']> = [];
+
+  private resume(): void {
+    this.committing = false;
+    const tokens = this.heldTokens;
+    this.heldTokens = [];
+    for (let i = 0; i < tokens.length; i++) {
+      this.onToken(tokens[i]);
+      if (this.committing) {
+        this.heldTokens = tokens.slice(i + 1);
+        return;
+      }
+    }
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) this.push(chunk);
   }
 
   /** Stops all timers and fails every message not yet delivered. */
@@ -389,6 +434,15 @@ export class AstmLink extends EventEmitter<AstmLinkEvents> {
   }
 
   private onFrame(frame: AstmFrame): void {
+    if (
+      frame.number === this.expected &&
+      frame.final &&
+      this.options.beforeTerminatorAck &&
+      isTerminator(frame.text)
+    ) {
+      this.commitThenAnswer(frame);
+      return;
+    }
     if (frame.number === this.expected) {
       this.control('ACK');
       this.received++;
@@ -415,6 +469,39 @@ export class AstmLink extends EventEmitter<AstmLinkEvents> {
     this.fail('FRAME_NUMBER', `frame number ${frame.number} where ${this.expected} was expected`, {
       frameNumber: frame.number,
     });
+  }
+
+  /** The terminator frame: ACK only once the receiver's hook has made the message durable; else NAK. */
+  private commitThenAnswer(frame: AstmFrame): void {
+    this.committing = true;
+    this.clearTimer();
+    const records = Buffer.concat([...this.parts, ...this.recordParts, frame.text]);
+    void this.options.beforeTerminatorAck!(records)
+      .catch(() => false)
+      .then((ok) => {
+        // Closed, or timed out meanwhile (the line went neutral and the message was discarded).
+        if (this.closed || this.stateValue !== 'receiving') {
+          this.resume();
+          return;
+        }
+        if (ok) {
+          this.control('ACK');
+          this.received++;
+          this.lastAccepted = frame.number;
+          this.expected = nextFrameNumber(frame.number);
+          this.parts.push(...this.recordParts, frame.text);
+          if (frame.text.length === 0 || frame.text[frame.text.length - 1] !== ASTM.CR)
+            this.parts.push(Buffer.of(ASTM.CR));
+          this.recordParts = [];
+        } else {
+          this.control('NAK');
+          this.fail('NOT_STORED', 'the message could not be stored; its terminator frame was refused (NAK)', {
+            frameNumber: frame.number,
+          });
+        }
+        this.armReceiveTimer();
+        this.resume();
+      });
   }
 
   private endOfTransmission(): void {
@@ -588,4 +675,9 @@ export class AstmLink extends EventEmitter<AstmLinkEvents> {
     });
     this.toNeutral();
   }
+}
+
+/** An L (terminator) record starts the frame text: 'L' followed by the field delimiter (E1394 §13). */
+function isTerminator(text: Buffer): boolean {
+  return text.length >= 2 && text[0] === 0x4c && text[1] === 0x7c;
 }

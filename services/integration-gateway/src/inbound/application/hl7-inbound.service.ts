@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AnalyzerResultsReportedSchema, Hl7MessageReceivedSchema, Topics } from '@hosp/contracts';
+import { Hl7MessageReceivedSchema, Topics } from '@hosp/contracts';
 import { ServiceEvents } from '@hosp/platform-runtime';
 import {
   ackCodeFor,
@@ -21,6 +21,7 @@ import { codeMapOf, type Connection } from '../../connections/domain/connection'
 import { queriedSpecimen, queryResponse } from '../../outbound/domain/work-order-to-hl7.mapper';
 import { WorkOrdersRepository } from '../../outbound/persistence/work-orders.repository';
 import { KafkaGate } from '../../shared/application/kafka-gate';
+import { AnalyzerResultsPublisher } from './analyzer-results.publisher';
 import { MessagesRepository as store, type StoredMessage } from '../../store/persistence/messages.repository';
 import {
   analyzerResultsOf,
@@ -45,6 +46,7 @@ export class Hl7InboundService {
     private readonly db: DataSource,
     private readonly events: ServiceEvents,
     private readonly gate: KafkaGate,
+    private readonly results: AnalyzerResultsPublisher,
   ) {}
 
   async handle(c: Connection, bytes: Buffer, receivedAt = new Date()): Promise<Buffer> {
@@ -154,8 +156,7 @@ export class Hl7InboundService {
 
   /**
    * The events of one accepted message: Hl7MessageReceived (the raw message, for any consumer) and one
-   * AnalyzerResultsReported per specimen. The report id is derived from the message, the specimen and the
-   * replay count: a redelivery carries the same id, a deliberate replay a new one.
+   * AnalyzerResultsReported per specimen (AnalyzerResultsPublisher).
    */
   async emitEvents(
     m: EntityManager,
@@ -180,35 +181,20 @@ export class Hl7InboundService {
         receivedAt: at,
       }),
     ];
-    for (const r of results)
-      ids.push(
-        await this.events.emit(m, Topics.GatewayAnalyzerResult, AnalyzerResultsReportedSchema, {
-          reportId: stableUuid(`${id}/${r.specimenId}/${replay}`),
+    ids.push(
+      ...(await this.results.emit(
+        m,
+        {
           messageId: id,
           connectionId: c.id,
           deviceId: msg.msh.value(3) ?? c.id,
-          specimenId: r.specimenId,
           protocol: `HL7 ${msg.version ?? ''} ${msg.messageType}^${msg.triggerEvent}`,
-          receivedAt: at,
-          observations: r.observations.map((o) => ({
-            deviceCode: o.deviceCode,
-            deviceName: o.deviceName,
-            service: o.mapped
-              ? { system: 'urn:hosp:his:service-catalog', code: o.serviceCode, display: o.serviceName }
-              : undefined,
-            loinc: o.loinc,
-            value: o.value,
-            valueType: o.valueType,
-            unit: o.unit,
-            deviceUnit: o.deviceUnit,
-            referenceRange: o.referenceRange,
-            deviceFlags: o.deviceFlags,
-            resultStatus: o.resultStatus,
-            observedAt: o.observedAt ? timestampFromDate(o.observedAt) : undefined,
-            mapped: o.mapped,
-          })),
-        }),
-      );
+          receivedAt,
+        },
+        results,
+        replay,
+      )),
+    );
     return ids;
   }
 
@@ -278,13 +264,4 @@ export class Hl7InboundService {
       this.log.error({ err, connection: c.id, status }, 'could not keep a message that was not accepted');
     }
   }
-}
-
-/** A UUID-shaped id derived from a name (SHA-256, RFC 4122 version 8 layout), so it is stable across retries. */
-export function stableUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest();
-  h[6] = (h[6] & 0x0f) | 0x80;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
