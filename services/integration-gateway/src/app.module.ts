@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { PlatformModule } from '@hosp/platform-runtime';
 import { ConnectionsService } from './connections/application/connections.service';
 import { ConnectionsController } from './connections/transport/connections.controller';
+import { AnalyzerResultsPublisher } from './inbound/application/analyzer-results.publisher';
+import { AstmInboundService } from './inbound/application/astm-inbound.service';
 import { Hl7InboundService } from './inbound/application/hl7-inbound.service';
+import { AstmListeners } from './inbound/transport/astm-listeners';
 import { MllpListeners } from './inbound/transport/mllp-listeners';
 import { OutboundSender } from './outbound/application/outbound-sender';
 import { WorkOrdersConsumer } from './outbound/transport/work-orders.consumer';
@@ -19,8 +22,11 @@ import { MessagesController } from './store/transport/messages.controller';
     KafkaGate,
     PartitionMaintenance,
     ConnectionsService,
+    AnalyzerResultsPublisher,
     Hl7InboundService,
     MllpListeners,
+    AstmInboundService,
+    AstmListeners,
     MessageStoreService,
     WorkOrdersConsumer,
     OutboundSender,
