@@ -127,7 +127,7 @@ describe('LIS: order to released result', () => {
       patientId,
       patientCode: 'BN00001234',
       patientName: 'Nguyễn Thị Hoa',
-      birthDate: '19850312',
+      birthDate: '1985-03-12',
       sex: Sex.FEMALE,
       priority: 'R',
     });
@@ -278,6 +278,8 @@ describe('LIS: order to released result', () => {
       resultId: creaResult.id,
       patientId,
       accessionNumber: accession,
+      specimenId: sst.barcode,
+      service: { code: 'XN-CREA' },
       test: { system: 'http://loinc.org', code: '2160-0', display: 'Creatinine' },
       unit: 'umol/L',
       referenceRange: '53-100',

@@ -172,7 +172,7 @@ describe('LIS: specimens, work orders and patients', () => {
     await publishAs(booted, 'his', Topics.HisPatient, PatientUpdatedSchema, {
       patientId: survivor,
       fullName: 'Lê Văn Tám',
-      birthDate: '19600704',
+      birthDate: '1960-07-04',
       sex: Sex.MALE,
       version: 2,
     });
@@ -199,7 +199,7 @@ describe('LIS: specimens, work orders and patients', () => {
     expect(wo).toMatchObject({
       patientId: survivor,
       patientName: 'Lê Văn Tám',
-      birthDate: '19600704',
+      birthDate: '1960-07-04',
       sex: Sex.MALE,
     });
   });

@@ -409,6 +409,8 @@ export class ResultsService {
         corrected,
         observedAt: r.observedAt ? ts(r.observedAt) : undefined,
         releasedAt: ts(r.releasedAt ?? new Date()),
+        service: { system: SERVICE_CATALOG_SYSTEM, code: r.serviceCode, display: r.testName },
+        specimenId: r.barcode,
       },
       ctx,
     );

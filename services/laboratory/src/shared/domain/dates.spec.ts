@@ -1,4 +1,4 @@
-import { ageInDays, compactBirthDate, facilityDate, normaliseBirthDate } from './dates';
+import { ageInDays, facilityDate, normaliseBirthDate } from './dates';
 
 describe('dates', () => {
   it('counts the day in the facility time zone (UTC+7)', () => {
@@ -14,8 +14,6 @@ describe('dates', () => {
     expect(normaliseBirthDate('1985-02-30')).toBeNull();
     expect(normaliseBirthDate('12/03/1985')).toBeNull();
     expect(normaliseBirthDate('')).toBeNull();
-    expect(compactBirthDate('1985-03-12')).toBe('19850312');
-    expect(compactBirthDate(null)).toBe('');
   });
 
   it('computes the age in days, from the earliest day of a partial birth date', () => {

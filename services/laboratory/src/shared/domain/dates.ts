@@ -9,8 +9,9 @@ export function facilityDate(at: Date): string {
 }
 
 /**
- * A date of birth as HIS sends it, in either form in use ("YYYYMMDD" as hosp.his.v1 documents it, or
- * "YYYY-MM-DD"; year-only and year-month forms allowed, QĐ 130 §1.7), normalised to "YYYY[-MM[-DD]]".
+ * A date of birth as HIS sends it ("YYYY-MM-DD" as hosp.his.v1 documents it; the compact "YYYYMMDD" of
+ * HL7 and older events is accepted too; year-only and year-month forms allowed, QĐ 130 §1.7), normalised to
+ * "YYYY[-MM[-DD]]".
  * Anything else is unknown (null): LIS then chooses reference ranges that do not depend on age.
  */
 export function normaliseBirthDate(value: string | null | undefined): string | null {
@@ -25,11 +26,6 @@ export function normaliseBirthDate(value: string | null | undefined): string | n
     return `${y}-${mo}-${d}`;
   }
   return mo !== undefined ? `${y}-${mo}` : y;
-}
-
-/** The compact HL7 DTM / ASTM form of a normalised birth date ("YYYYMMDD", "YYYYMM" or "YYYY"). */
-export function compactBirthDate(value: string | null | undefined): string {
-  return value ? value.replaceAll('-', '') : '';
 }
 
 /**

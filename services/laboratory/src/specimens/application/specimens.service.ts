@@ -18,7 +18,6 @@ import { LabPatientsRepository } from '../../patients/persistence/lab-patients.r
 import { ResultsRepository } from '../../results/persistence/results.repository';
 import { LabEvents, ts } from '../../shared/application/outbox';
 import { PRIORITY_CODE, SERVICE_CATALOG_SYSTEM, SEX_TO_PROTO } from '../../shared/domain/codes';
-import { compactBirthDate } from '../../shared/domain/dates';
 import { specimenBarcode } from '../../accessioning/domain/accession';
 import { allows, isLiveTest, type SpecimenAction, type SpecimenStatus } from '../domain/specimen';
 import {
@@ -243,7 +242,7 @@ export class SpecimensService {
         patientId: s.patientId,
         patientCode: p?.patientCode ?? '',
         patientName: p?.fullName ?? '',
-        birthDate: compactBirthDate(p?.birthDate),
+        birthDate: p?.birthDate ?? '',
         sex: p?.sex ? SEX_TO_PROTO[p.sex] : undefined,
         priority: PRIORITY_CODE[s.priority],
         tests: tests.map((t) => ({

@@ -51,7 +51,7 @@ export type PatientRegistered = Message<"hosp.his.v1.PatientRegistered"> & {
   fullName: string;
 
   /**
-   * Date of birth, possibly partial: "YYYY", "YYYYMM" or "YYYYMMDD" (the claims standard allows a year only).
+   * Date of birth, possibly partial: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (the claims standard allows a year only).
    *
    * @generated from field: string birth_date = 5;
    */

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/lab/v1/result.proto.
  */
 export const file_hosp_lab_v1_result: GenFile = /*@__PURE__*/
-  fileDesc("Chhob3NwL2xhYi92MS9yZXN1bHQucHJvdG8SC2hvc3AubGFiLnYxIucCCg9SZXN1bHRGaW5hbGl6ZWQSEQoJcmVzdWx0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIkCgR0ZXN0GAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEg0KBXZhbHVlGAYgASgJEgwKBHVuaXQYByABKAkSFwoPcmVmZXJlbmNlX3JhbmdlGAggASgJEjAKDWFibm9ybWFsX2ZsYWcYCSABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSEQoJY29ycmVjdGVkGAogASgIEi8KC29ic2VydmVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWxlYXNlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAipQIKFENyaXRpY2FsUmVzdWx0UmFpc2VkEhEKCXJlc3VsdF9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSJAoEdGVzdBgFIAEoCzIWLmhvc3AuY29tbW9uLnYxLkNvZGluZxINCgV2YWx1ZRgGIAEoCRIMCgR1bml0GAcgASgJEjAKDWFibm9ybWFsX2ZsYWcYCCABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSFgoOY3JpdGljYWxfcmFuZ2UYCSABKAkSLQoJcmFpc2VkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrTAQoMQWJub3JtYWxGbGFnEh0KGUFCTk9STUFMX0ZMQUdfVU5TUEVDSUZJRUQQABIYChRBQk5PUk1BTF9GTEFHX05PUk1BTBABEhUKEUFCTk9STUFMX0ZMQUdfTE9XEAISFgoSQUJOT1JNQUxfRkxBR19ISUdIEAMSHgoaQUJOT1JNQUxfRkxBR19DUklUSUNBTF9MT1cQBBIfChtBQk5PUk1BTF9GTEFHX0NSSVRJQ0FMX0hJR0gQBRIaChZBQk5PUk1BTF9GTEFHX0FCTk9STUFMEAZiBnByb3RvMw", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
+  fileDesc("Chhob3NwL2xhYi92MS9yZXN1bHQucHJvdG8SC2hvc3AubGFiLnYxIqUDCg9SZXN1bHRGaW5hbGl6ZWQSEQoJcmVzdWx0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIkCgR0ZXN0GAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEg0KBXZhbHVlGAYgASgJEgwKBHVuaXQYByABKAkSFwoPcmVmZXJlbmNlX3JhbmdlGAggASgJEjAKDWFibm9ybWFsX2ZsYWcYCSABKA4yGS5ob3NwLmxhYi52MS5BYm5vcm1hbEZsYWcSEQoJY29ycmVjdGVkGAogASgIEi8KC29ic2VydmVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZWxlYXNlZF9hdBgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoHc2VydmljZRgNIAEoCzIWLmhvc3AuY29tbW9uLnYxLkNvZGluZxITCgtzcGVjaW1lbl9pZBgOIAEoCSKlAgoUQ3JpdGljYWxSZXN1bHRSYWlzZWQSEQoJcmVzdWx0X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIkCgR0ZXN0GAUgASgLMhYuaG9zcC5jb21tb24udjEuQ29kaW5nEg0KBXZhbHVlGAYgASgJEgwKBHVuaXQYByABKAkSMAoNYWJub3JtYWxfZmxhZxgIIAEoDjIZLmhvc3AubGFiLnYxLkFibm9ybWFsRmxhZxIWCg5jcml0aWNhbF9yYW5nZRgJIAEoCRItCglyYWlzZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKtMBCgxBYm5vcm1hbEZsYWcSHQoZQUJOT1JNQUxfRkxBR19VTlNQRUNJRklFRBAAEhgKFEFCTk9STUFMX0ZMQUdfTk9STUFMEAESFQoRQUJOT1JNQUxfRkxBR19MT1cQAhIWChJBQk5PUk1BTF9GTEFHX0hJR0gQAxIeChpBQk5PUk1BTF9GTEFHX0NSSVRJQ0FMX0xPVxAEEh8KG0FCTk9STUFMX0ZMQUdfQ1JJVElDQUxfSElHSBAFEhoKFkFCTk9STUFMX0ZMQUdfQUJOT1JNQUwQBmIGcHJvdG8z", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
 
 /**
  * A laboratory result was released after validation (HL7 OBX-11 "F"; FHIR Observation status final).
@@ -40,13 +40,15 @@ export type ResultFinalized = Message<"hosp.lab.v1.ResultFinalized"> & {
   patientId: string;
 
   /**
-   * The accession (specimen barcode) the result belongs to.
+   * The accession number (LIS's request number; one accession holds one or more tubes, see specimen_id).
    *
    * @generated from field: string accession_number = 4;
    */
   accessionNumber: string;
 
   /**
+   * The test: LOINC when the lab's test definition has a code, else the service catalogue entry.
+   *
    * @generated from field: hosp.common.v1.Coding test = 5;
    */
   test?: Coding | undefined;
@@ -89,6 +91,20 @@ export type ResultFinalized = Message<"hosp.lab.v1.ResultFinalized"> & {
    * @generated from field: google.protobuf.Timestamp released_at = 12;
    */
   releasedAt?: Timestamp | undefined;
+
+  /**
+   * The service catalogue entry that was ordered (what HIS charged and claims reports, QĐ 130 XML3/XML4).
+   *
+   * @generated from field: hosp.common.v1.Coding service = 13;
+   */
+  service?: Coding | undefined;
+
+  /**
+   * The barcode of the tube the result was measured on.
+   *
+   * @generated from field: string specimen_id = 14;
+   */
+  specimenId: string;
 };
 
 /**

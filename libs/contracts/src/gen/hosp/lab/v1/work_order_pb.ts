@@ -103,6 +103,8 @@ export type WorkOrderReleased = Message<"hosp.lab.v1.WorkOrderReleased"> & {
   patientName: string;
 
   /**
+   * "YYYY", "YYYY-MM" or "YYYY-MM-DD", as on his.patient.v1.
+   *
    * @generated from field: string birth_date = 9;
    */
   birthDate: string;
@@ -113,7 +115,7 @@ export type WorkOrderReleased = Message<"hosp.lab.v1.WorkOrderReleased"> & {
   sex: Sex;
 
   /**
-   * "S" stat, "R" routine (HL7 TQ1-9 / ASTM O-6).
+   * "S" stat, "A" as soon as possible (urgent), "R" routine (HL7 table 0485 / ASTM O-6).
    *
    * @generated from field: string priority = 11;
    */
