@@ -7,7 +7,7 @@ module.exports = {
   displayName: 'integration',
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{services,libs}/**/test/integration/**/*.int-spec.ts'],
+  testMatch: ['<rootDir>/{services,libs,e2e}/**/test/integration/**/*.int-spec.ts'],
   resolver: '@nx/jest/plugins/resolver',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],

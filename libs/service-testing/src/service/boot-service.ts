@@ -20,6 +20,11 @@ export interface BootOptions {
   kafkaBrokers?: string[];
   /** Point the service at another database, e.g. a server the test stops and starts. */
   databaseUrl?: string;
+  /**
+   * Put the service on another booted service's topics (its own database still), so that the services of an
+   * end-to-end test exchange events as they do in a deployment.
+   */
+  sameTopicsAs?: BootedService;
 }
 
 export async function bootService(
@@ -27,7 +32,7 @@ export async function bootService(
   def: ServiceDefinition,
   options: BootOptions = {},
 ): Promise<BootedService> {
-  const ctx = await isolatedContext();
+  const ctx = await isolatedContext(undefined, options.sameTopicsAs?.ctx.topicPrefix);
   process.env['DATABASE_URL'] = options.databaseUrl ?? ctx.databaseUrl;
   process.env['KAFKA_BROKERS'] = (options.kafkaBrokers ?? ctx.stack.brokers).join(',');
   process.env['KAFKA_TOPIC_PREFIX'] = ctx.topicPrefix;

@@ -25,12 +25,16 @@ export interface IsolatedContext {
  * A test's own slice of the real stack: a new database (dropped afterwards) and a topic prefix that no other
  * test uses, so tests can run in parallel on one broker and one server without seeing each other.
  */
-export async function isolatedContext(brokers?: string[]): Promise<IsolatedContext> {
+export async function isolatedContext(
+  brokers?: string[],
+  /** Share another context's topics (services of one end-to-end test talk to each other). */
+  sharedTopicPrefix?: string,
+): Promise<IsolatedContext> {
   const stack = await testStack();
   const id = uniqueId();
   const databaseUrl = withDatabase(stack.databaseServerUrl, `hosp_test_${id}`);
   await ensureDatabase(databaseUrl);
-  const topicPrefix = `t${id}.`;
+  const topicPrefix = sharedTopicPrefix ?? `t${id}.`;
   const settings = (service = 'test'): TestKafkaSettings => ({
     brokers: brokers ?? stack.brokers,
     service,
