@@ -27,4 +27,30 @@ export class ServiceEvents {
       traceparent: ctx?.traceparent,
     });
   }
+
+  /** Several events in one statement (OutboxWriter.appendAll), in order; returns their ids in that order. */
+  async emitAll(m: EntityManager, events: readonly PendingEvent[]): Promise<string[]> {
+    return this.outbox.appendAll(
+      m,
+      events.map((e) => ({
+        topic: e.topic,
+        schema: e.schema,
+        message: create(e.schema, e.init),
+        options: {
+          ...e.options,
+          correlationId: e.ctx?.correlationId || undefined,
+          traceparent: e.ctx?.traceparent,
+        },
+      })),
+    );
+  }
+}
+
+/** One event for ServiceEvents.emitAll. */
+export interface PendingEvent<D extends DescMessage = DescMessage> {
+  topic: TopicDefinition;
+  schema: D;
+  init: MessageInitShape<D>;
+  ctx?: Partial<RequestContext>;
+  options?: Pick<AppendOptions, 'eventId' | 'time'>;
 }

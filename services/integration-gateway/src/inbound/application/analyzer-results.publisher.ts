@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { AnalyzerResultsReportedSchema, Topics } from '@hosp/contracts';
-import { ServiceEvents } from '@hosp/platform-runtime';
+import { type PendingEvent, ServiceEvents } from '@hosp/platform-runtime';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SpecimenResults } from '../domain/oru-r01-to-analyzer-results.mapper';
@@ -24,16 +24,22 @@ export interface ResultSource {
 export class AnalyzerResultsPublisher {
   constructor(private readonly events: ServiceEvents) {}
 
-  async emit(
+  emit(
     m: EntityManager,
     source: ResultSource,
     results: SpecimenResults[],
     replay: number,
   ): Promise<string[]> {
-    const ids: string[] = [];
-    for (const r of results)
-      ids.push(
-        await this.events.emit(m, Topics.GatewayAnalyzerResult, AnalyzerResultsReportedSchema, {
+    return this.events.emitAll(m, this.pending(source, results, replay));
+  }
+
+  /** The events without writing them, for a caller that writes many messages' events in one statement. */
+  pending(source: ResultSource, results: SpecimenResults[], replay: number): PendingEvent[] {
+    return results.map(
+      (r): PendingEvent<typeof AnalyzerResultsReportedSchema> => ({
+        topic: Topics.GatewayAnalyzerResult,
+        schema: AnalyzerResultsReportedSchema,
+        init: {
           reportId: stableUuid(`${source.messageId}/${r.specimenId}/${replay}`),
           messageId: source.messageId,
           connectionId: source.connectionId,
@@ -58,9 +64,9 @@ export class AnalyzerResultsPublisher {
             observedAt: o.observedAt ? timestampFromDate(o.observedAt) : undefined,
             mapped: o.mapped,
           })),
-        }),
-      );
-    return ids;
+        },
+      }),
+    );
   }
 }
 

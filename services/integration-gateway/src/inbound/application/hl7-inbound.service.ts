@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Hl7MessageReceivedSchema, Topics } from '@hosp/contracts';
-import { ServiceEvents } from '@hosp/platform-runtime';
+import { type PendingEvent, ServiceEvents } from '@hosp/platform-runtime';
 import {
   ackCodeFor,
   ackCodeForErrors,
@@ -30,6 +30,17 @@ import {
 } from '../domain/oru-r01-to-analyzer-results.mapper';
 
 const RESULT_TYPES = new Set(['ORU^R01', 'OUL^R22']);
+/** Messages written per transaction at most (GATEWAY_MAX_BATCH); more wait for the next one. */
+const MAX_BATCH = Number(process.env['GATEWAY_MAX_BATCH'] ?? 200);
+
+interface AcceptJob {
+  c: Connection;
+  msg: Hl7Message;
+  bytes: Buffer;
+  receivedAt: Date;
+  resolve: (answer: Buffer) => void;
+  reject: (err: unknown) => void;
+}
 
 /**
  * Inbound HL7 v2 (ARCHITECTURE.md "Bad input and faults"): every message is stored with its events in one
@@ -92,66 +103,193 @@ export class Hl7InboundService {
       return this.refuse(c, bytes, receivedAt, msg, 'the event backbone (Kafka) is unreachable');
 
     try {
-      return await this.db.transaction(async (m) => {
-        const id = randomUUID();
-        const held = await store.claimKey(m, c.id, msg.controlId!, id, receivedAt);
-        if (held) {
-          const original = await store.get(m, held.messageId, held.receivedAt);
-          this.log.log(`duplicate MSH-10 ${msg.controlId} on ${c.id}: ACKed again, not processed`);
-          if (original?.ack) return original.ack;
-          return buildAck(msg, { code: ackCodeFor('accept', mode), textMessage: 'duplicate' }).toBuffer();
-        }
-        return this.accept(m, c, msg, bytes, id, receivedAt);
-      });
+      return await this.submit({ c, msg, bytes, receivedAt });
     } catch (err) {
       this.log.error({ err, connection: c.id }, 'message not stored; the sender is told to resend');
       return this.refuse(c, bytes, receivedAt, msg, 'the message could not be stored');
     }
   }
 
-  /** Stores the message, emits its events and builds the answer, all inside the caller's transaction. */
-  private async accept(
-    m: EntityManager,
+  // ---- accepting, in batches --------------------------------------------------------------------------
+  //
+  // Every connection has one message in flight (original mode: the sender waits for the ACK), so with many
+  // analyzers many messages wait for their durable write at once. They are written together: the messages
+  // that arrive while a transaction commits form the next one (group commit, as PostgreSQL itself does for
+  // WAL flushes). Each message is still ACKed only after the commit that made it durable; one transaction
+  // per message would spend most of the gateway's time on round trips and fsyncs. A batch that fails is
+  // retried message by message, so one bad message is refused alone.
+
+  private readonly queue: AcceptJob[] = [];
+  private flushing = false;
+
+  private submit(job: Omit<AcceptJob, 'resolve' | 'reject'>): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ ...job, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          const answers = await this.db.transaction((m) => this.acceptAll(m, batch));
+          batch.forEach((job, i) => job.resolve(answers[i]));
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0].reject(err);
+            continue;
+          }
+          for (const job of batch) {
+            try {
+              const [answer] = await this.db.transaction((m) => this.acceptAll(m, [job]));
+              job.resolve(answer);
+            } catch (e) {
+              job.reject(e);
+            }
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * One transaction for a batch: claim every (connection, MSH-10); store the new messages with their events;
+   * answer duplicates with the ACK already given. Statements per batch, not per message: one claim, one
+   * outbox append, one message insert, one ACK lookup when there are duplicates.
+   */
+  private async acceptAll(m: EntityManager, jobs: readonly AcceptJob[]): Promise<Buffer[]> {
+    const ids = jobs.map(() => randomUUID());
+    const keyOf = (j: AcceptJob) => `${j.c.id}\u0000${j.msg.controlId}`;
+    const claimed = await store.claimKeys(
+      m,
+      jobs.map((j, i) => ({
+        connectionId: j.c.id,
+        controlId: j.msg.controlId!,
+        messageId: ids[i],
+        receivedAt: j.receivedAt,
+      })),
+    );
+    const answers: Array<Buffer | undefined> = [];
+    const rows: Array<Omit<StoredMessage, 'replays'>> = [];
+    const events: PendingEvent[] = [];
+    const eventCounts: number[] = [];
+    const answerOfKey = new Map<string, Buffer>();
+    for (const [i, job] of jobs.entries()) {
+      if (!claimed.has(ids[i])) {
+        answers.push(undefined);
+        continue;
+      }
+      const { c, msg, bytes, receivedAt } = job;
+      const type = `${msg.messageType}^${msg.triggerEvent}`;
+      const results = RESULT_TYPES.has(type) ? analyzerResultsOf(msg, codeMapOf(c)) : [];
+      const mine = this.pendingEvents(c, msg, bytes, ids[i], receivedAt, results, 0);
+      events.push(...mine);
+      eventCounts.push(mine.length);
+      // QBP^Q11 is answered by the RSP^K11 itself (MSA-1 AA), original mode (HL7 v2.5.1 Ch. 5 §5.3).
+      const code = type === 'QBP^Q11' ? 'AA' : ackCodeFor('accept', ackModeOf(msg));
+      let answer: Buffer;
+      if (type === 'QBP^Q11') {
+        const specimen = queriedSpecimen(msg);
+        const orders = specimen ? await WorkOrdersRepository.released(m, [specimen]) : [];
+        answer = queryResponse(c, msg, orders).toBuffer();
+      } else {
+        answer = buildAck(msg, { code }).toBuffer();
+      }
+      answers.push(answer);
+      answerOfKey.set(keyOf(job), answer);
+      rows.push({
+        id: ids[i],
+        receivedAt,
+        connectionId: c.id,
+        direction: 'in',
+        protocol: 'hl7v2',
+        messageType: type,
+        controlId: msg.controlId ?? null,
+        sender: [msg.msh.value(3), msg.msh.value(4)].filter(Boolean).join('^') || null,
+        version: msg.version ?? null,
+        charset: msg.charset.declared || null,
+        raw: bytes,
+        patientId: patientIdOf(msg) ?? null,
+        specimenIds: results.map((r) => r.specimenId).filter(Boolean),
+        status: 'accepted',
+        error: null,
+        ackCode: code,
+        ack: answer,
+        eventIds: [],
+      });
+    }
+    const eventIds = await this.events.emitAll(m, events);
+    let next = 0;
+    rows.forEach((row, k) => {
+      row.eventIds = eventIds.slice(next, next + eventCounts[k]);
+      next += eventCounts[k];
+    });
+    await store.insertAll(m, rows);
+
+    const duplicates = jobs.filter((_, i) => answers[i] === undefined);
+    const stored = duplicates.some((j) => !answerOfKey.has(keyOf(j)))
+      ? await store.acksByKey(
+          m,
+          duplicates.map((j) => ({ connectionId: j.c.id, controlId: j.msg.controlId! })),
+        )
+      : new Map<string, Buffer | null>();
+    return jobs.map((job, i) => {
+      const answer = answers[i];
+      if (answer) return answer;
+      this.log.log(`duplicate MSH-10 ${job.msg.controlId} on ${job.c.id}: ACKed again, not processed`);
+      return (
+        answerOfKey.get(keyOf(job)) ??
+        stored.get(keyOf(job)) ??
+        buildAck(job.msg, {
+          code: ackCodeFor('accept', ackModeOf(job.msg)),
+          textMessage: 'duplicate',
+        }).toBuffer()
+      );
+    });
+  }
+
+  /** The events of one accepted message: Hl7MessageReceived and one AnalyzerResultsReported per specimen. */
+  private pendingEvents(
     c: Connection,
     msg: Hl7Message,
     bytes: Buffer,
     id: string,
     receivedAt: Date,
-  ): Promise<Buffer> {
-    const type = `${msg.messageType}^${msg.triggerEvent}`;
-    const results = RESULT_TYPES.has(type) ? analyzerResultsOf(msg, codeMapOf(c)) : [];
-    const eventIds = await this.emitEvents(m, c, msg, bytes, id, receivedAt, results, 0);
-    let answer: Buffer;
-    // QBP^Q11 is answered by the RSP^K11 itself (MSA-1 AA), original mode (HL7 v2.5.1 Ch. 5 §5.3).
-    const code = type === 'QBP^Q11' ? 'AA' : ackCodeFor('accept', ackModeOf(msg));
-    if (type === 'QBP^Q11') {
-      const specimen = queriedSpecimen(msg);
-      const orders = specimen ? await WorkOrdersRepository.released(m, [specimen]) : [];
-      answer = queryResponse(c, msg, orders).toBuffer();
-    } else {
-      answer = buildAck(msg, { code }).toBuffer();
-    }
-    await store.insert(m, {
-      id,
-      receivedAt,
-      connectionId: c.id,
-      direction: 'in',
-      protocol: 'hl7v2',
-      messageType: type,
-      controlId: msg.controlId ?? null,
-      sender: [msg.msh.value(3), msg.msh.value(4)].filter(Boolean).join('^') || null,
-      version: msg.version ?? null,
-      charset: msg.charset.declared || null,
-      raw: bytes,
-      patientId: patientIdOf(msg) ?? null,
-      specimenIds: results.map((r) => r.specimenId).filter(Boolean),
-      status: 'accepted',
-      error: null,
-      ackCode: code,
-      ack: answer,
-      eventIds,
-    });
-    return answer;
+    results: SpecimenResults[],
+    replay: number,
+  ): PendingEvent[] {
+    return [
+      {
+        topic: Topics.GatewayHl7Inbound,
+        schema: Hl7MessageReceivedSchema,
+        init: {
+          messageId: id,
+          connectionId: c.id,
+          messageType: msg.msh.field(9) ?? '',
+          controlId: msg.controlId ?? '',
+          version: msg.version ?? '',
+          raw: bytes,
+          charset: msg.charset.declared ?? '',
+          receivedAt: timestampFromDate(receivedAt),
+        },
+      } satisfies PendingEvent<typeof Hl7MessageReceivedSchema>,
+      ...this.results.pending(
+        {
+          messageId: id,
+          connectionId: c.id,
+          deviceId: msg.msh.value(3) ?? c.id,
+          protocol: `HL7 ${msg.version ?? ''} ${msg.messageType}^${msg.triggerEvent}`,
+          receivedAt,
+        },
+        results,
+        replay,
+      ),
+    ];
   }
 
   /**
@@ -168,34 +306,7 @@ export class Hl7InboundService {
     results: SpecimenResults[],
     replay: number,
   ): Promise<string[]> {
-    const at = timestampFromDate(receivedAt);
-    const ids = [
-      await this.events.emit(m, Topics.GatewayHl7Inbound, Hl7MessageReceivedSchema, {
-        messageId: id,
-        connectionId: c.id,
-        messageType: msg.msh.field(9) ?? '',
-        controlId: msg.controlId ?? '',
-        version: msg.version ?? '',
-        raw: bytes,
-        charset: msg.charset.declared ?? '',
-        receivedAt: at,
-      }),
-    ];
-    ids.push(
-      ...(await this.results.emit(
-        m,
-        {
-          messageId: id,
-          connectionId: c.id,
-          deviceId: msg.msh.value(3) ?? c.id,
-          protocol: `HL7 ${msg.version ?? ''} ${msg.messageType}^${msg.triggerEvent}`,
-          receivedAt,
-        },
-        results,
-        replay,
-      )),
-    );
-    return ids;
+    return this.events.emitAll(m, this.pendingEvents(c, msg, bytes, id, receivedAt, results, replay));
   }
 
   /** Not accepted, and the sender may resend: AR (original mode) or CR (enhanced), error 207. */
