@@ -136,7 +136,8 @@ class Connection implements AstmConnection {
       canReceive: () =>
         !this.closing && this.queue.length < (options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED),
       beforeTerminatorAck: options.beforeTerminatorAck
-        ? (records) => options.beforeTerminatorAck!(parseAstmMessages(records, { encoding: this.encoding }), this)
+        ? (records) =>
+            options.beforeTerminatorAck!(parseAstmMessages(records, { encoding: this.encoding }), this)
         : undefined,
     });
     this.link.on('transmission', (t) => this.onTransmission(t));
