@@ -27,19 +27,24 @@ describe('OutboxWriter', () => {
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       },
     );
-    const [ids, topics, keys, types, , headerJson] = calls[0].params as [
+    // Payloads travel as one buffer with offsets and lengths, headers as one JSON array (outbox-writer.ts).
+    const [ids, topics, keys, types, offsets, lengths, payloads, headerJson] = calls[0].params as [
       string[],
       string[],
       string[],
       string[],
-      Buffer[],
-      string[],
+      number[],
+      number[],
+      Buffer,
+      string,
     ];
+    expect(offsets).toEqual([0]);
+    expect(lengths).toEqual([payloads.length]);
     expect(ids).toEqual([id]);
     expect(topics).toEqual([Topics.HisPatient.name]);
     expect(keys).toEqual(['P1']);
     expect(types).toEqual(['hosp.his.v1.PatientRegistered']);
-    const headers = JSON.parse(headerJson[0]) as Record<string, string>;
+    const headers = (JSON.parse(headerJson) as Array<Record<string, string>>)[0];
     expect(headers).toMatchObject({
       ce_id: id,
       ce_source: 'urn:hosp:his',
@@ -65,6 +70,11 @@ describe('OutboxWriter', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0].params![0]).toEqual(ids);
     expect(calls[0].params![2]).toEqual(['P1', 'P2', 'P1']);
+    // Three payloads back to back in one buffer, sliced by offset and length in SQL.
+    const [offsets, lengths, payloads] = calls[0].params!.slice(4, 7) as [number[], number[], Buffer];
+    expect(offsets).toEqual([0, lengths[0], lengths[0] + lengths[1]]);
+    expect(payloads.length).toBe(lengths[0] + lengths[1] + lengths[2]);
+    expect((JSON.parse(calls[0].params![7] as string) as unknown[]).length).toBe(3);
     expect(calls[0].sql).toContain('WITH ORDINALITY');
   });
 
