@@ -116,6 +116,13 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
       expect(ackField(badVersion, 'MSA', 1)).toBe('AR');
       expect(badVersion).toContain('203');
 
+      // MSH-18 names a character set nobody can decode: refused with 103 (table value not found), not misread.
+      const charset = await send(
+        `MSH|^~\\&|BC-5380|Mindray|||20240315091502||ORU^R01|X5|P|2.3.1||||||KLINGON\rPID|1||123`,
+      );
+      expect(ackField(charset, 'MSA', 1)).toMatch(/^A[ER]$/);
+      expect(charset).toContain('103');
+
       const garbage = await send('this is not HL7 at all');
       expect(ackField(garbage, 'MSA', 1)).toMatch(/^A[ER]$/);
 
@@ -126,9 +133,9 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
       await client.close();
     }
     const rejected = (await call('GET', `/messages?connectionId=${conn.id}&status=rejected`)).body;
-    expect(rejected.length).toBeGreaterThanOrEqual(5);
+    expect(rejected.length).toBeGreaterThanOrEqual(6);
     expect(rejected.map((m: { error: string }) => m.error.slice(0, 3))).toEqual(
-      expect.arrayContaining(['200', '101', '204', '203']),
+      expect.arrayContaining(['200', '101', '204', '203', '103']),
     );
   });
 
