@@ -12,6 +12,7 @@ export * from './gen/hosp/lab/v1/work_order_pb';
 export * from './gen/hosp/lab/v1/specimen_pb';
 export * from './gen/hosp/ris/v1/procedure_pb';
 export * from './gen/hosp/pacs/v1/study_pb';
+export * from './gen/hosp/pacs/v1/mpps_pb';
 export * from './gen/hosp/claims/v1/claim_pb';
 export * from './gen/hosp/gateway/v1/hl7_inbound_pb';
 export * from './gen/hosp/gateway/v1/analyzer_result_pb';

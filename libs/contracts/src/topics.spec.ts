@@ -23,7 +23,11 @@ describe('topic catalogue', () => {
 
   it('keys patient-centred topics by patient id, so one patient stays in order', () => {
     // The gateway's topics are about connections and specimens before any patient is known.
-    const notByPatient: string[] = [Topics.GatewayHl7Inbound.name, Topics.GatewayAnalyzerResult.name];
+    const notByPatient: string[] = [
+      Topics.GatewayHl7Inbound.name,
+      Topics.GatewayAnalyzerResult.name,
+      Topics.PacsMpps.name,
+    ];
     const byPatient = AllTopics.filter((t) => !notByPatient.includes(t.name));
     expect(byPatient.every((t) => t.keyField === 'patientId')).toBe(true);
     expect(Topics.GatewayAnalyzerResult.keyField).toBe('specimenId');

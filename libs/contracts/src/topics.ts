@@ -31,8 +31,15 @@ import { PrescriptionIssuedSchema } from './gen/hosp/his/v1/prescription_pb';
 import { CriticalResultRaisedSchema, ResultFinalizedSchema } from './gen/hosp/lab/v1/result_pb';
 import { SpecimenStatusChangedSchema } from './gen/hosp/lab/v1/specimen_pb';
 import { WorkOrderCancelledSchema, WorkOrderReleasedSchema } from './gen/hosp/lab/v1/work_order_pb';
-import { StudyReceivedSchema } from './gen/hosp/pacs/v1/study_pb';
-import { ProcedureStatusChangedSchema, ReportFinalizedSchema } from './gen/hosp/ris/v1/procedure_pb';
+import { MppsReportedSchema } from './gen/hosp/pacs/v1/mpps_pb';
+import { StudyHeldSchema, StudyReceivedSchema } from './gen/hosp/pacs/v1/study_pb';
+import {
+  CriticalFindingRaisedSchema,
+  ProcedureCancelledSchema,
+  ProcedureScheduledSchema,
+  ProcedureStatusChangedSchema,
+  ReportFinalizedSchema,
+} from './gen/hosp/ris/v1/procedure_pb';
 
 export const PlatformServices = [
   'his',
@@ -131,16 +138,30 @@ export const Topics = {
     name: 'ris.procedure.v1',
     producer: 'radiology-orders',
     description:
-      'Imaging procedure status (scheduled, MPPS in progress/completed/discontinued, reported) and signed reports.',
+      'Imaging procedures: scheduled (the worklist), cancelled, status (MPPS, reported), signed reports, critical findings.',
     keyField: 'patientId',
-    messages: [ProcedureStatusChangedSchema, ReportFinalizedSchema],
+    messages: [
+      ProcedureScheduledSchema,
+      ProcedureCancelledSchema,
+      ProcedureStatusChangedSchema,
+      ReportFinalizedSchema,
+      CriticalFindingRaisedSchema,
+    ],
   }),
   PacsStudy: topic({
     name: 'pacs.study.v1',
     producer: 'image-archive-gateway',
-    description: 'Studies stored and indexed by the archive gateway, reconciled with orders by accession.',
+    description:
+      'Studies stored and indexed by the archive gateway, reconciled with orders by accession, or held for manual reconciliation.',
     keyField: 'patientId',
-    messages: [StudyReceivedSchema],
+    messages: [StudyReceivedSchema, StudyHeldSchema],
+  }),
+  PacsMpps: topic({
+    name: 'pacs.mpps.v1',
+    producer: 'image-archive-gateway',
+    description: 'Modality Performed Procedure Steps (N-CREATE in progress, N-SET completed/discontinued).',
+    keyField: 'mppsInstanceUid',
+    messages: [MppsReportedSchema],
   }),
   ClaimsClaim: topic({
     name: 'claims.claim.v1',

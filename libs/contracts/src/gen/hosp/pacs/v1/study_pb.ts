@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/pacs/v1/study.proto.
  */
 export const file_hosp_pacs_v1_study: GenFile = /*@__PURE__*/
-  fileDesc("Chhob3NwL3BhY3MvdjEvc3R1ZHkucHJvdG8SDGhvc3AucGFjcy52MSLeAQoNU3R1ZHlSZWNlaXZlZBIaChJzdHVkeV9pbnN0YW5jZV91aWQYASABKAkSGAoQYWNjZXNzaW9uX251bWJlchgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhIKCm1vZGFsaXRpZXMYBCADKAkSFAoMc2VyaWVzX2NvdW50GAUgASgNEhYKDmluc3RhbmNlX2NvdW50GAYgASgNEhAKCG9yZGVyX2lkGAcgASgJEi8KC3JlY2VpdmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chhob3NwL3BhY3MvdjEvc3R1ZHkucHJvdG8SDGhvc3AucGFjcy52MSLeAQoNU3R1ZHlSZWNlaXZlZBIaChJzdHVkeV9pbnN0YW5jZV91aWQYASABKAkSGAoQYWNjZXNzaW9uX251bWJlchgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhIKCm1vZGFsaXRpZXMYBCADKAkSFAoMc2VyaWVzX2NvdW50GAUgASgNEhYKDmluc3RhbmNlX2NvdW50GAYgASgNEhAKCG9yZGVyX2lkGAcgASgJEi8KC3JlY2VpdmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKTAQoJU3R1ZHlIZWxkEhoKEnN0dWR5X2luc3RhbmNlX3VpZBgBIAEoCRIYChBhY2Nlc3Npb25fbnVtYmVyGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSDwoHcmVhc29ucxgEIAMoCRIrCgdoZWxkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * The archive gateway received and indexed a study (or more instances of it). Topic pacs.study.v1,
@@ -75,4 +75,47 @@ export type StudyReceived = Message<"hosp.pacs.v1.StudyReceived"> & {
  */
 export const StudyReceivedSchema: GenMessage<StudyReceived> = /*@__PURE__*/
   messageDesc(file_hosp_pacs_v1_study, 0);
+
+/**
+ * A received study could not be linked to its order automatically: no order with its accession number, or
+ * demographics that disagree with HIS beyond what the policy corrects. Held for manual reconciliation, never
+ * linked silently. Topic pacs.study.v1, key patient_id (the DICOM Patient ID).
+ *
+ * @generated from message hosp.pacs.v1.StudyHeld
+ */
+export type StudyHeld = Message<"hosp.pacs.v1.StudyHeld"> & {
+  /**
+   * @generated from field: string study_instance_uid = 1;
+   */
+  studyInstanceUid: string;
+
+  /**
+   * @generated from field: string accession_number = 2;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * What disagrees, e.g. "no order with accession CT2611220007", "PatientName NGUYEN VAN A vs Nguyễn Văn An".
+   *
+   * @generated from field: repeated string reasons = 4;
+   */
+  reasons: string[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp held_at = 5;
+   */
+  heldAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.pacs.v1.StudyHeld.
+ * Use `create(StudyHeldSchema)` to create a new message.
+ */
+export const StudyHeldSchema: GenMessage<StudyHeld> = /*@__PURE__*/
+  messageDesc(file_hosp_pacs_v1_study, 1);
 

@@ -7,13 +7,15 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Coding, Sex } from "../../common/v1/types_pb";
+import { file_hosp_common_v1_types } from "../../common/v1/types_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file hosp/ris/v1/procedure.proto.
  */
 export const file_hosp_ris_v1_procedure: GenFile = /*@__PURE__*/
-  fileDesc("Chtob3NwL3Jpcy92MS9wcm9jZWR1cmUucHJvdG8SC2hvc3AucmlzLnYxIt4BChZQcm9jZWR1cmVTdGF0dXNDaGFuZ2VkEhQKDHByb2NlZHVyZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSEAoIbW9kYWxpdHkYBSABKAkSLAoGc3RhdHVzGAYgASgOMhwuaG9zcC5yaXMudjEuUHJvY2VkdXJlU3RhdHVzEi4KCmNoYW5nZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvgBCg9SZXBvcnRGaW5hbGl6ZWQSEQoJcmVwb3J0X2lkGAEgASgJEhQKDHByb2NlZHVyZV9pZBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBSABKAkSEAoIZmluZGluZ3MYBiABKAkSEgoKaW1wcmVzc2lvbhgHIAEoCRIWCg5yYWRpb2xvZ2lzdF9pZBgIIAEoCRIPCgdhbWVuZGVkGAkgASgIEi0KCXNpZ25lZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAq1wEKD1Byb2NlZHVyZVN0YXR1cxIgChxQUk9DRURVUkVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHgoaUFJPQ0VEVVJFX1NUQVRVU19TQ0hFRFVMRUQQARIgChxQUk9DRURVUkVfU1RBVFVTX0lOX1BST0dSRVNTEAISHgoaUFJPQ0VEVVJFX1NUQVRVU19DT01QTEVURUQQAxIhCh1QUk9DRURVUkVfU1RBVFVTX0RJU0NPTlRJTlVFRBAEEh0KGVBST0NFRFVSRV9TVEFUVVNfUkVQT1JURUQQBWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chtob3NwL3Jpcy92MS9wcm9jZWR1cmUucHJvdG8SC2hvc3AucmlzLnYxIt4BChZQcm9jZWR1cmVTdGF0dXNDaGFuZ2VkEhQKDHByb2NlZHVyZV9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBCABKAkSEAoIbW9kYWxpdHkYBSABKAkSLAoGc3RhdHVzGAYgASgOMhwuaG9zcC5yaXMudjEuUHJvY2VkdXJlU3RhdHVzEi4KCmNoYW5nZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIvgBCg9SZXBvcnRGaW5hbGl6ZWQSEQoJcmVwb3J0X2lkGAEgASgJEhQKDHByb2NlZHVyZV9pZBgCIAEoCRIQCghvcmRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhgKEGFjY2Vzc2lvbl9udW1iZXIYBSABKAkSEAoIZmluZGluZ3MYBiABKAkSEgoKaW1wcmVzc2lvbhgHIAEoCRIWCg5yYWRpb2xvZ2lzdF9pZBgIIAEoCRIPCgdhbWVuZGVkGAkgASgIEi0KCXNpZ25lZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijgQKElByb2NlZHVyZVNjaGVkdWxlZBIUCgxwcm9jZWR1cmVfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSEgoKcGF0aWVudF9pZBgDIAEoCRIYChBhY2Nlc3Npb25fbnVtYmVyGAQgASgJEh4KFnJlcXVlc3RlZF9wcm9jZWR1cmVfaWQYBSABKAkSGQoRc2NoZWR1bGVkX3N0ZXBfaWQYBiABKAkSEAoIbW9kYWxpdHkYByABKAkSGAoQc3RhdGlvbl9hZV90aXRsZRgIIAEoCRIUCgxzdGF0aW9uX25hbWUYCSABKAkSMwoPc2NoZWR1bGVkX3N0YXJ0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCg5wcm9jZWR1cmVfY29kZRgLIAEoCzIWLmhvc3AuY29tbW9uLnYxLkNvZGluZxITCgtkZXNjcmlwdGlvbhgMIAEoCRIUCgxwYXRpZW50X2NvZGUYDSABKAkSFAoMcGF0aWVudF9uYW1lGA4gASgJEhIKCmJpcnRoX2RhdGUYDyABKAkSIAoDc2V4GBAgASgOMhMuaG9zcC5jb21tb24udjEuU2V4EhAKCHByaW9yaXR5GBEgASgJEhsKE3JlZmVycmluZ19waHlzaWNpYW4YEiABKAkSGgoSc3R1ZHlfaW5zdGFuY2VfdWlkGBMgASgJIscBChJQcm9jZWR1cmVDYW5jZWxsZWQSFAoMcHJvY2VkdXJlX2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhIKCnBhdGllbnRfaWQYAyABKAkSGAoQYWNjZXNzaW9uX251bWJlchgEIAEoCRIZChFzY2hlZHVsZWRfc3RlcF9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAkSMAoMY2FuY2VsbGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLYAQoVQ3JpdGljYWxGaW5kaW5nUmFpc2VkEhEKCXJlcG9ydF9pZBgBIAEoCRIUCgxwcm9jZWR1cmVfaWQYAiABKAkSEAoIb3JkZXJfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRIYChBhY2Nlc3Npb25fbnVtYmVyGAUgASgJEg8KB2ZpbmRpbmcYBiABKAkSFgoOcmFkaW9sb2dpc3RfaWQYByABKAkSLQoJcmFpc2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCrXAQoPUHJvY2VkdXJlU3RhdHVzEiAKHFBST0NFRFVSRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIeChpQUk9DRURVUkVfU1RBVFVTX1NDSEVEVUxFRBABEiAKHFBST0NFRFVSRV9TVEFUVVNfSU5fUFJPR1JFU1MQAhIeChpQUk9DRURVUkVfU1RBVFVTX0NPTVBMRVRFRBADEiEKHVBST0NFRFVSRV9TVEFUVVNfRElTQ09OVElOVUVEEAQSHQoZUFJPQ0VEVVJFX1NUQVRVU19SRVBPUlRFRBAFYgZwcm90bzM", [file_google_protobuf_timestamp, file_hosp_common_v1_types]);
 
 /**
  * An imaging procedure changed status. Topic ris.procedure.v1, key patient_id.
@@ -133,6 +135,243 @@ export type ReportFinalized = Message<"hosp.ris.v1.ReportFinalized"> & {
  */
 export const ReportFinalizedSchema: GenMessage<ReportFinalized> = /*@__PURE__*/
   messageDesc(file_hosp_ris_v1_procedure, 1);
+
+/**
+ * RIS scheduled an imaging procedure on a modality (IHE SWF: a Requested Procedure with its Scheduled Procedure
+ * Step). The archive gateway serves it in the Modality Worklist. Rescheduling emits it again with the same
+ * procedure_id and the new values. Topic ris.procedure.v1, key patient_id.
+ *
+ * @generated from message hosp.ris.v1.ProcedureScheduled
+ */
+export type ProcedureScheduled = Message<"hosp.ris.v1.ProcedureScheduled"> & {
+  /**
+   * @generated from field: string procedure_id = 1;
+   */
+  procedureId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * (0008,0050) Accession Number: shared by the order, the worklist item, the images and the report.
+   *
+   * @generated from field: string accession_number = 4;
+   */
+  accessionNumber: string;
+
+  /**
+   * (0040,1001) Requested Procedure ID and (0040,0009) Scheduled Procedure Step ID.
+   *
+   * @generated from field: string requested_procedure_id = 5;
+   */
+  requestedProcedureId: string;
+
+  /**
+   * @generated from field: string scheduled_step_id = 6;
+   */
+  scheduledStepId: string;
+
+  /**
+   * (0008,0060) Modality, (0040,0001) Scheduled Station AE Title, (0040,0010) Scheduled Station Name.
+   *
+   * @generated from field: string modality = 7;
+   */
+  modality: string;
+
+  /**
+   * @generated from field: string station_ae_title = 8;
+   */
+  stationAeTitle: string;
+
+  /**
+   * @generated from field: string station_name = 9;
+   */
+  stationName: string;
+
+  /**
+   * (0040,0002)/(0040,0003) Scheduled Procedure Step Start Date/Time.
+   *
+   * @generated from field: google.protobuf.Timestamp scheduled_start = 10;
+   */
+  scheduledStart?: Timestamp | undefined;
+
+  /**
+   * (0032,1064) Requested Procedure Code Sequence / (0040,0008) Scheduled Protocol Code Sequence.
+   *
+   * @generated from field: hosp.common.v1.Coding procedure_code = 11;
+   */
+  procedureCode?: Coding | undefined;
+
+  /**
+   * (0032,1060) Requested Procedure Description.
+   *
+   * @generated from field: string description = 12;
+   */
+  description: string;
+
+  /**
+   * Worklist demographics: (0010,0020) Patient ID = the hospital's patient code, (0010,0010) name in UTF-8,
+   * (0010,0030) birth date "YYYY", "YYYY-MM" or "YYYY-MM-DD", (0010,0040) sex.
+   *
+   * @generated from field: string patient_code = 13;
+   */
+  patientCode: string;
+
+  /**
+   * @generated from field: string patient_name = 14;
+   */
+  patientName: string;
+
+  /**
+   * @generated from field: string birth_date = 15;
+   */
+  birthDate: string;
+
+  /**
+   * @generated from field: hosp.common.v1.Sex sex = 16;
+   */
+  sex: Sex;
+
+  /**
+   * (0040,1003) Requested Procedure Priority: STAT, HIGH, ROUTINE.
+   *
+   * @generated from field: string priority = 17;
+   */
+  priority: string;
+
+  /**
+   * (0008,0090) Referring Physician's Name.
+   *
+   * @generated from field: string referring_physician = 18;
+   */
+  referringPhysician: string;
+
+  /**
+   * (0020,000D) Study Instance UID assigned by RIS, so the images join the scheduled study.
+   *
+   * @generated from field: string study_instance_uid = 19;
+   */
+  studyInstanceUid: string;
+};
+
+/**
+ * Describes the message hosp.ris.v1.ProcedureScheduled.
+ * Use `create(ProcedureScheduledSchema)` to create a new message.
+ */
+export const ProcedureScheduledSchema: GenMessage<ProcedureScheduled> = /*@__PURE__*/
+  messageDesc(file_hosp_ris_v1_procedure, 2);
+
+/**
+ * A scheduled procedure was withdrawn (the order cancelled, or the step discontinued before it started). The
+ * worklist item disappears. Topic ris.procedure.v1, key patient_id.
+ *
+ * @generated from message hosp.ris.v1.ProcedureCancelled
+ */
+export type ProcedureCancelled = Message<"hosp.ris.v1.ProcedureCancelled"> & {
+  /**
+   * @generated from field: string procedure_id = 1;
+   */
+  procedureId: string;
+
+  /**
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string accession_number = 4;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: string scheduled_step_id = 5;
+   */
+  scheduledStepId: string;
+
+  /**
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp cancelled_at = 7;
+   */
+  cancelledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.ris.v1.ProcedureCancelled.
+ * Use `create(ProcedureCancelledSchema)` to create a new message.
+ */
+export const ProcedureCancelledSchema: GenMessage<ProcedureCancelled> = /*@__PURE__*/
+  messageDesc(file_hosp_ris_v1_procedure, 3);
+
+/**
+ * A radiologist flagged a critical finding (e.g. intracranial haemorrhage): raised at once, before the final
+ * report, so the clinician can be called. Topic ris.procedure.v1, key patient_id.
+ *
+ * @generated from message hosp.ris.v1.CriticalFindingRaised
+ */
+export type CriticalFindingRaised = Message<"hosp.ris.v1.CriticalFindingRaised"> & {
+  /**
+   * @generated from field: string report_id = 1;
+   */
+  reportId: string;
+
+  /**
+   * @generated from field: string procedure_id = 2;
+   */
+  procedureId: string;
+
+  /**
+   * @generated from field: string order_id = 3;
+   */
+  orderId: string;
+
+  /**
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: string accession_number = 5;
+   */
+  accessionNumber: string;
+
+  /**
+   * @generated from field: string finding = 6;
+   */
+  finding: string;
+
+  /**
+   * @generated from field: string radiologist_id = 7;
+   */
+  radiologistId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp raised_at = 8;
+   */
+  raisedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.ris.v1.CriticalFindingRaised.
+ * Use `create(CriticalFindingRaisedSchema)` to create a new message.
+ */
+export const CriticalFindingRaisedSchema: GenMessage<CriticalFindingRaised> = /*@__PURE__*/
+  messageDesc(file_hosp_ris_v1_procedure, 4);
 
 /**
  * Requested procedure status, following the DICOM MPPS states (PS3.3 C.4.14) plus scheduling.
