@@ -13,8 +13,14 @@ export interface StackState {
   startedAt: string;
 }
 
-/** Client ports: single broker on the usual 9092; the three-broker cluster on 9192, 9194, 9196. */
-export const KAFKA_BASE_PORT: Record<KafkaMode, number> = { single: 9092, cluster: 9192 };
+/**
+ * Client ports: single broker on the usual 9092; the three-broker cluster on 9192, 9194, 9196.
+ * HOSP_KAFKA_PORT moves the single broker (e.g. 19092), so a second checkout can run its own stack beside.
+ */
+export const KAFKA_BASE_PORT: Record<KafkaMode, number> = {
+  single: Number(process.env['HOSP_KAFKA_PORT'] ?? 9092),
+  cluster: 9192,
+};
 
 export function kafkaClusterFor(mode: KafkaMode, dir = stackDir()): KafkaCluster {
   return new KafkaCluster({
