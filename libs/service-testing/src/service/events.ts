@@ -74,7 +74,17 @@ export async function readEvents(
   await consumer.connect();
   let timer: NodeJS.Timeout | undefined;
   try {
-    await consumer.subscribe({ topic: `${booted.ctx.topicPrefix}${topic.name}`, fromBeginning: true });
+    // The service may have created the topic a moment ago: until its partitions have leaders the broker
+    // answers UNKNOWN_TOPIC_OR_PARTITION ("does not host this topic-partition"). Ask again shortly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.subscribe({ topic: `${booted.ctx.topicPrefix}${topic.name}`, fromBeginning: true });
+        break;
+      } catch (err) {
+        if (attempt >= 40 || (err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
     await consumer.run({
