@@ -185,6 +185,33 @@ describe('end to end: an imaging order from HIS to the signed report on the EMR 
       return p;
     }, 'the second procedure cancelled in RIS');
     expect(cancelled.cancelReason).toBe('bệnh nhân từ chối');
+
+    // And the other way: RIS withdraws a procedure (the scanner is down); HIS cancels the order and reverses
+    // its charge, with RIS's reason.
+    const [third] = (
+      await ok(
+        hisApi('POST', `/encounters/${encounter.id}/orders`, {
+          orders: [{ serviceCode: order.serviceCode }],
+        }),
+      )
+    ).body;
+    const scheduled = await eventually(async () => {
+      const [p] = (await risApi('GET', `/procedures?orderId=${third.id}&status=scheduled`)).body;
+      return p;
+    }, 'the third procedure scheduled');
+    await ok(
+      risApi('POST', `/procedures/${scheduled.id}/cancel`, {
+        reason: 'máy CT hỏng',
+        version: scheduled.version,
+      }),
+    );
+    await orderIs(hisApi, third.id, 'cancelled');
+    expect((await hisApi('GET', `/orders/${third.id}`)).body.cancelReason).toBe('radiology: máy CT hỏng');
+    const lines = (await hisApi('GET', `/encounters/${encounter.id}/charges`)).body.lines as Array<{
+      sourceId: string;
+      reverses: string | null;
+    }>;
+    expect(lines.filter((l) => l.sourceId === third.id && l.reverses)).toHaveLength(1);
   }, 180_000);
 });
 

@@ -169,38 +169,61 @@ export class OrdersService {
         throw new ConflictError(
           'INVALID_TRANSITION',
           `order ${orderId} is ${o.status} and can no longer be cancelled`,
-          {
-            status: o.status,
-          },
+          { status: o.status },
         );
-      const at = new Date();
-      await repo.cancel(m, orderId, c.reason, at);
-      for (const line of await ChargesRepository.openForSource(m, orderId))
-        await this.charges.reverseIn(m, line, `order cancelled: ${c.reason}`, ctx);
-      await this.events.emit(
-        m,
-        Topics.HisOrder,
-        OrderCancelledSchema,
-        {
-          orderId,
-          encounterId: o.encounterId,
-          patientId: o.patientId,
-          reason: c.reason,
-          cancelledBy: ctx.actorId ?? '',
-          cancelledAt: ts(at),
-        },
-        ctx,
-      );
-      await this.timeline.addIn(m, {
-        patientId: o.patientId,
-        encounterId: o.encounterId,
-        kind: 'order',
-        refId: orderId,
-        occurredAt: at,
-        summary: `Cancelled ${o.serviceName}: ${c.reason}`,
-        detail: { status: 'cancelled', reason: c.reason },
-      });
+      await this.cancelIn(m, o, c.reason, ctx);
       return (await repo.get(m, orderId))!;
+    });
+  }
+
+  /**
+   * The performing department withdrew the order (e.g. RIS cancelled the procedure: the modality is out of
+   * service). Inside the consumer's transaction; an order that is already cancelled or past the point of
+   * cancelling is left alone (the department's event may be the echo of HIS's own cancellation).
+   */
+  async cancelledByDepartmentIn(
+    m: EntityManager,
+    orderId: string,
+    reason: string,
+  ): Promise<OrderRow | undefined> {
+    const o = await repo.get(m, orderId, true);
+    if (!o || !cancellable(o.status)) return o;
+    await this.cancelIn(m, o, reason, {});
+    return (await repo.get(m, orderId))!;
+  }
+
+  private async cancelIn(
+    m: EntityManager,
+    o: OrderRow,
+    reason: string,
+    ctx: Partial<RequestContext>,
+  ): Promise<void> {
+    const at = new Date();
+    await repo.cancel(m, o.id, reason, at);
+    for (const line of await ChargesRepository.openForSource(m, o.id))
+      await this.charges.reverseIn(m, line, `order cancelled: ${reason}`, ctx);
+    await this.events.emit(
+      m,
+      Topics.HisOrder,
+      OrderCancelledSchema,
+      {
+        orderId: o.id,
+        encounterId: o.encounterId,
+        patientId: o.patientId,
+        reason,
+        cancelledBy: ctx.actorId ?? '',
+        cancelledAt: ts(at),
+      },
+      ctx,
+    );
+    await this.timeline.addIn(m, {
+      patientId: o.patientId,
+      encounterId: o.encounterId,
+      kind: 'order',
+      refId: o.id,
+      occurredAt: at,
+      summary: `Cancelled ${o.serviceName}: ${reason}`,
+      detail: { status: 'cancelled', reason },
     });
   }
 

@@ -1,6 +1,7 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
   AbnormalFlag,
+  ProcedureCancelledSchema,
   ProcedureStatus,
   ProcedureStatusChangedSchema,
   ReportFinalizedSchema,
@@ -145,6 +146,22 @@ export class ClinicalResultsConsumer {
         eventId: event.envelope.id,
       },
     });
+  }
+
+  /** RIS withdrew a scheduled procedure: the order is cancelled and its charge reversed, with RIS's reason. */
+  @OnEvent(ProcedureCancelledSchema)
+  async onProcedureCancelled(
+    event: ConsumedEvent<typeof ProcedureCancelledSchema>,
+    m: EntityManager,
+  ): Promise<void> {
+    const p = event.payload;
+    await this.requirePatient(m, p.patientId);
+    if (p.orderId)
+      await this.orders.cancelledByDepartmentIn(
+        m,
+        p.orderId,
+        `radiology: ${p.reason || 'procedure cancelled'}`,
+      );
   }
 
   @OnEvent(ReportFinalizedSchema)
