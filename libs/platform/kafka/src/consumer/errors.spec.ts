@@ -9,6 +9,8 @@ describe('error classification', () => {
       isTransientInfrastructureError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' })),
     ).toBe(true);
     expect(isTransientInfrastructureError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    // pg-pool, when no connection could be had in time (the server is down or saturated).
+    expect(isTransientInfrastructureError(new Error('timeout exceeded when trying to connect'))).toBe(true);
     // TypeORM wraps the driver error.
     expect(isTransientInfrastructureError({ message: 'query failed', driverError: { code: '40001' } })).toBe(
       true,

@@ -39,7 +39,9 @@ export function isTransientInfrastructureError(err: unknown): boolean {
       return true;
     if (
       typeof o.message === 'string' &&
-      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(o.message)
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        o.message,
+      )
     ) {
       return true;
     }

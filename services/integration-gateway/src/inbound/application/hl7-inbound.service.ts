@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Hl7MessageReceivedSchema, Topics } from '@hosp/contracts';
+import { isTransientInfrastructureError } from '@hosp/platform-kafka';
 import { type PendingEvent, ServiceEvents } from '@hosp/platform-runtime';
 import {
   ackCodeFor,
@@ -32,6 +33,8 @@ import {
 const RESULT_TYPES = new Set(['ORU^R01', 'OUL^R22']);
 /** Messages written per transaction at most (GATEWAY_MAX_BATCH); more wait for the next one. */
 const MAX_BATCH = Number(process.env['GATEWAY_MAX_BATCH'] ?? 200);
+const BATCH_WAIT_MS = Number(process.env['GATEWAY_BATCH_WAIT_MS'] ?? 1);
+const BATCHES_IN_FLIGHT = Number(process.env['GATEWAY_BATCHES_IN_FLIGHT'] ?? 2);
 
 interface AcceptJob {
   c: Connection;
@@ -120,40 +123,58 @@ export class Hl7InboundService {
   // retried message by message, so one bad message is refused alone.
 
   private readonly queue: AcceptJob[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private scheduled = false;
 
   private submit(job: Omit<AcceptJob, 'resolve' | 'reject'>): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       this.queue.push({ ...job, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
+  /**
+   * Starts a batch after a short gather window (GATEWAY_BATCH_WAIT_MS, 1 ms by default: the messages whose
+   * bytes are already in the socket buffers join it), with at most GATEWAY_BATCHES_IN_FLIGHT (2)
+   * transactions running: while one commits, the next is written. Each connection has one message in flight,
+   * so two batches never hold two messages of one connection out of order.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= BATCHES_IN_FLIGHT) return;
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      void this.runBatch();
+    }, BATCH_WAIT_MS);
+  }
+
+  private async runBatch(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    this.inFlight++;
+    this.schedule();
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          const answers = await this.db.transaction((m) => this.acceptAll(m, batch));
-          batch.forEach((job, i) => job.resolve(answers[i]));
-        } catch (err) {
-          if (batch.length === 1) {
-            batch[0].reject(err);
-            continue;
-          }
-          for (const job of batch) {
-            try {
-              const [answer] = await this.db.transaction((m) => this.acceptAll(m, [job]));
-              job.resolve(answer);
-            } catch (e) {
-              job.reject(e);
-            }
+      const answers = await this.db.transaction((m) => this.acceptAll(m, batch));
+      batch.forEach((job, i) => job.resolve(answers[i]));
+    } catch (err) {
+      // The database or the network failed: every message of the batch is refused at once (the devices
+      // resend), rather than retried one by one, each waiting for the same timeout.
+      if (batch.length === 1 || isTransientInfrastructureError(err)) {
+        for (const job of batch) job.reject(err);
+      } else {
+        // A problem with one message's data spoiled the batch: each on its own, so only that one is refused.
+        for (const job of batch) {
+          try {
+            const [answer] = await this.db.transaction((m) => this.acceptAll(m, [job]));
+            job.resolve(answer);
+          } catch (e) {
+            job.reject(e);
           }
         }
       }
     } finally {
-      this.flushing = false;
+      this.inFlight--;
+      this.schedule();
     }
   }
 
