@@ -33,10 +33,18 @@ ensure_deps() {
 
 # The independent peers the interoperability tests talk to (docs/conformance): Debian packages. Installed
 # when missing and this user may (root with apt-get); otherwise the tests that need them say what to install.
-#   python3-hl7  mllp_send, an HL7 v2 MLLP client written by others (HL7 tests send real messages with it)
+#   python3-hl7     mllp_send, an HL7 v2 MLLP client written by others (HL7 tests send real messages with it)
+#   dcmtk           echoscu, storescu, dcmsend, findscu, movescu, getscu, storescp, dump2dcm (DICOM peers)
+#   python3-odil    an MPPS SCU (N-CREATE/N-SET) for the archive's MPPS tests
+#   python3-pydicom its sample files, in every common transfer syntax, are what the storage tests send
+#   orthanc         the downstream PACS the archive forwards to
 ensure_test_peers() {
   local missing=()
   command -v mllp_send >/dev/null 2>&1 || missing+=(python3-hl7)
+  command -v storescu >/dev/null 2>&1 || missing+=(dcmtk)
+  /usr/bin/python3 -c 'import odil' >/dev/null 2>&1 || missing+=(python3-odil)
+  [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || missing+=(python3-pydicom)
+  command -v Orthanc >/dev/null 2>&1 || [ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> apt-get install ${missing[*]} (interoperability test peers)"

@@ -7,5 +7,5 @@ export const serviceDefinition: ServiceDefinition = {
   title: 'Image archive gateway: DICOM storage, worklist, MPPS, query/retrieve and DICOMweb',
   defaultPort: 3004,
   migrations: serviceMigrations,
-  produces: [Topics.PacsStudy],
+  produces: [Topics.PacsStudy, Topics.PacsMpps],
 };
