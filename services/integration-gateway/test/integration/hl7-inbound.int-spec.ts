@@ -1,5 +1,5 @@
 import { fromBinary } from '@bufbuild/protobuf';
-import { AnalyzerResultsReportedSchema, Topics } from '@hosp/contracts';
+import { AnalyzerResultsReportedSchema, Hl7MessageReceivedSchema, Topics } from '@hosp/contracts';
 import type { BootedService } from '@hosp/service-testing';
 import { MllpClient } from '@hosp/standards-hl7v2-mllp';
 import {
@@ -53,7 +53,8 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
     expect(Buffer.from(full.rawBase64, 'base64').toString('utf8')).toBe(
       oru.replace(/\r?\n/g, '\r').replace(/\r$/, ''),
     );
-    expect(full.eventIds).toHaveLength(2);
+    // Results go out structured; the raw bytes are in the store (publishRaw is off by default).
+    expect(full.eventIds).toHaveLength(1);
 
     const events = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) => es.length >= 1);
     const report = fromBinary(AnalyzerResultsReportedSchema, events[0].value);
@@ -79,14 +80,35 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
     expect(report.observations).toHaveLength(16);
   });
 
+  it('publishes the raw message too when the connection asks for it, with the exact bytes', async () => {
+    const raw = await analyzerConnection(call, { publishRaw: true });
+    const [ack] = await mllpSend(raw.port, framed(oru.replace('|2041|', '|RAW1|')));
+    expect(ackField(ack, 'MSA', 1)).toBe('AA');
+    const [stored] = (await call('GET', `/messages?connectionId=${raw.id}`)).body;
+    expect((await call('GET', `/messages/${stored.id}`)).body.eventIds).toHaveLength(2);
+    const events = await readEvents(booted, Topics.GatewayHl7Inbound, (es) =>
+      es.some((e) => e.key === raw.id),
+    );
+    const received = fromBinary(Hl7MessageReceivedSchema, events.find((e) => e.key === raw.id)!.value);
+    expect(received).toMatchObject({ messageId: stored.id, controlId: 'RAW1', charset: 'UNICODE' });
+    expect(Buffer.from(received.raw).toString('utf8')).toContain('TRẦN^THỊ BÍCH NGỌC');
+  });
+
   it('ACKs a resent MSH-10 again without processing it twice', async () => {
     const acks = await mllpSend(conn.port, framed(oru, oru));
     expect(acks.map((a) => ackField(a, 'MSA', 1))).toEqual(['AA', 'AA']);
     const stored = (await call('GET', `/messages?connectionId=${conn.id}&status=accepted`)).body;
     expect(stored).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1000));
-    const events = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) => es.length >= 1);
-    expect(events).toHaveLength(1);
+    // Everything on the topic so far (other tests' connections too), then only this connection's reports.
+    const reportsOf = (es: Array<{ value: Buffer }>) =>
+      es
+        .map((e) => fromBinary(AnalyzerResultsReportedSchema, e.value))
+        .filter((r) => r.connectionId === conn.id);
+    const events = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) => reportsOf(es).length >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) => es.length >= events.length);
+    expect(reportsOf(again)).toHaveLength(1);
   });
 
   it('answers bad messages with AE/AR and an ERR naming the problem, keeps them, and keeps the connection', async () => {
@@ -172,7 +194,7 @@ describe('gateway: HL7 v2 results from an analyzer', () => {
     expect((await call('PUT', `/connections/${conn.id}`, { ...config, version })).status).toBe(200);
     const replay = await call('POST', `/messages/${stored.id}/replay`);
     expect(replay.status).toBe(200);
-    expect(replay.body.eventIds).toHaveLength(2);
+    expect(replay.body.eventIds).toHaveLength(1);
     const events = await readEvents(booted, Topics.GatewayAnalyzerResult, (es) =>
       es.some((e) =>
         fromBinary(AnalyzerResultsReportedSchema, e.value).observations.some(

@@ -41,6 +41,12 @@ export interface Connection {
   tests: string[];
   codeMap: CodeMapEntry[];
   maxMessageBytes: number;
+  /**
+   * Also publish result messages raw on gateway.hl7-inbound.v1. Results always go out structured
+   * (gateway.analyzer-result.v1) and the raw bytes are in the message store, so by default a result message is
+   * not published twice; messages without a structured event (ADT, other types) are always published raw.
+   */
+  publishRaw: boolean;
   enabled: boolean;
   version: number;
 }

@@ -4,7 +4,7 @@ import type { Connection } from '../domain/connection';
 const COLUMNS = `id, name, protocol, role, host, port, tls, device_application AS "deviceApplication",
   device_facility AS "deviceFacility", local_application AS "localApplication", local_facility AS "localFacility",
   hl7_version AS "hl7Version", charset, ack_mode AS "ackMode", accepts, order_message AS "orderMessage", tests,
-  code_map AS "codeMap", max_message_bytes AS "maxMessageBytes", enabled, version`;
+  code_map AS "codeMap", max_message_bytes AS "maxMessageBytes", publish_raw AS "publishRaw", enabled, version`;
 
 export type ConnectionInput = Omit<Connection, 'version'>;
 
@@ -13,8 +13,8 @@ export const ConnectionsRepository = {
     await m.query(
       `INSERT INTO gw_connection (id, name, protocol, role, host, port, tls, device_application, device_facility,
          local_application, local_facility, hl7_version, charset, ack_mode, accepts, order_message, tests, code_map,
-         max_message_bytes, enabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+         max_message_bytes, enabled, publish_raw)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
       columns(c),
     );
   },
@@ -24,7 +24,8 @@ export const ConnectionsRepository = {
       `UPDATE gw_connection SET name = $2, protocol = $3, role = $4, host = $5, port = $6, tls = $7,
          device_application = $8, device_facility = $9, local_application = $10, local_facility = $11,
          hl7_version = $12, charset = $13, ack_mode = $14, accepts = $15, order_message = $16, tests = $17,
-         code_map = $18, max_message_bytes = $19, enabled = $20, version = version + 1, updated_at = now()
+         code_map = $18, max_message_bytes = $19, enabled = $20, publish_raw = $21, version = version + 1,
+         updated_at = now()
        WHERE id = $1`,
       columns(c),
     );
@@ -72,5 +73,6 @@ function columns(c: ConnectionInput): unknown[] {
     JSON.stringify(c.codeMap),
     c.maxMessageBytes,
     c.enabled,
+    c.publishRaw,
   ];
 }

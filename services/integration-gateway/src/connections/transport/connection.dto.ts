@@ -58,6 +58,8 @@ export class ConnectionDto {
   @Type(() => CodeMapEntryDto)
   codeMap: CodeMapEntryDto[] = [];
   @IsOptional() @IsInt() @Min(1024) @Max(64 * 1024 * 1024) maxMessageBytes = 1024 * 1024;
+  /** Also publish result messages raw on gateway.hl7-inbound.v1 (other message types always are). */
+  @IsOptional() @IsBoolean() publishRaw = false;
   @IsOptional() @IsBoolean() enabled = true;
 }
 

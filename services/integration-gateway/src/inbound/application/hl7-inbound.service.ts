@@ -284,21 +284,27 @@ export class Hl7InboundService {
     results: SpecimenResults[],
     replay: number,
   ): PendingEvent[] {
+    const raw: PendingEvent[] =
+      results.length > 0 && !c.publishRaw
+        ? []
+        : [
+            {
+              topic: Topics.GatewayHl7Inbound,
+              schema: Hl7MessageReceivedSchema,
+              init: {
+                messageId: id,
+                connectionId: c.id,
+                messageType: msg.msh.field(9) ?? '',
+                controlId: msg.controlId ?? '',
+                version: msg.version ?? '',
+                raw: bytes,
+                charset: msg.charset.declared ?? '',
+                receivedAt: timestampFromDate(receivedAt),
+              },
+            } satisfies PendingEvent<typeof Hl7MessageReceivedSchema>,
+          ];
     return [
-      {
-        topic: Topics.GatewayHl7Inbound,
-        schema: Hl7MessageReceivedSchema,
-        init: {
-          messageId: id,
-          connectionId: c.id,
-          messageType: msg.msh.field(9) ?? '',
-          controlId: msg.controlId ?? '',
-          version: msg.version ?? '',
-          raw: bytes,
-          charset: msg.charset.declared ?? '',
-          receivedAt: timestampFromDate(receivedAt),
-        },
-      } satisfies PendingEvent<typeof Hl7MessageReceivedSchema>,
+      ...raw,
       ...this.results.pending(
         {
           messageId: id,
