@@ -30,14 +30,8 @@ import {
   bootArchive,
   PYDICOM,
 } from '../../services/image-archive-gateway/test/integration/support/archive-fixture';
-import {
-  BenchAborted,
-  benchKafka,
-  type LatencySummary,
-  round,
-  summarize,
-  Teardown,
-} from '../event-backbone/workload';
+import { benchKafka, type LatencySummary, round, summarize, Teardown } from '../event-backbone/workload';
+import { runBenchCli } from '../shared/bench-cli';
 
 const execFileAsync = promisify(execFile);
 
@@ -913,55 +907,9 @@ async function measure(cfg: BenchConfig, teardown: Teardown, signal: AbortSignal
   process.stdout.write(`results written to ${cfg.out}\n`);
 }
 
-async function main(): Promise<number> {
-  const cfg = parseConfig(process.argv.slice(2));
-  if (cfg === 'help') {
-    process.stdout.write(usage() + '\n');
-    return 0;
-  }
-  const abort = new AbortController();
-  const onSignal = (s: NodeJS.Signals) => abort.abort(new BenchAborted(`${s}: stopped`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const watchdog = setTimeout(
-    () => abort.abort(new BenchAborted(`timed out after ${cfg.timeoutSeconds} s`)),
-    cfg.timeoutSeconds * 1000,
-  );
-  const aborted = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }),
-  );
-  const teardown = new Teardown();
-  let exitCode = 0;
-  try {
-    await Promise.race([measure(cfg, teardown, abort.signal), aborted]);
-  } catch (err) {
-    exitCode = 1;
-    process.stderr.write(
-      `bench failed: ${err instanceof BenchAborted ? err.message : ((err as Error).stack ?? String(err))}\n`,
-    );
-  } finally {
-    clearTimeout(watchdog);
-    abort.abort(new BenchAborted('finished'));
-    process.stderr.write(
-      'bench: cleaning up (Orthanc, the services, their databases and topics, the files) ...\n',
-    );
-    for (const f of await teardown.run()) process.stderr.write(`cleanup: ${f}\n`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  return exitCode;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-    setTimeout(() => {
-      process.stderr.write('bench: a handle was still open 10 s after cleanup; exiting\n');
-      process.exit(code);
-    }, 10_000).unref();
-  },
-  (err) => {
-    process.stderr.write(`bench crashed: ${String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBenchCli({
+  parse: parseConfig,
+  usage,
+  cleaning: 'Orthanc, the services, their databases and topics, the files',
+  measure: (cfg, teardown, signal) => measure(cfg, teardown, signal),
+});

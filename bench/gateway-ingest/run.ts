@@ -36,7 +36,6 @@ import { serviceDefinition as hisDefinition } from '../../services/his/src/servi
 import { AppModule as LabModule } from '../../services/laboratory/src/app.module';
 import { serviceDefinition as labDefinition } from '../../services/laboratory/src/service.definition';
 import {
-  BenchAborted,
   benchKafka,
   brokerPids,
   type CpuUse,
@@ -57,6 +56,7 @@ import {
 import { type BenchConfig, parseConfig, usage } from './config';
 import { catalogItems, codeMap, normalValue, PANEL, testDefinitions } from './oru';
 import { PgProbe } from './pg-probe';
+import { runBenchCli } from '../shared/bench-cli';
 
 // kafkajs 2.2.4 (the services' outbox relays) schedules a timer at a negative delay on every run, which
 // Node 24 reports. Harmless; keep it out of the report (as the other benches do).
@@ -1355,59 +1355,9 @@ async function measure(cfg: BenchConfig, teardown: Teardown, signal: AbortSignal
   process.stdout.write(`results written to ${cfg.out}\n`);
 }
 
-async function main(): Promise<number> {
-  const cfg = parseConfig(process.argv.slice(2));
-  if (cfg === 'help') {
-    process.stdout.write(usage() + '\n');
-    return 0;
-  }
-  const abort = new AbortController();
-  const onSignal = (s: NodeJS.Signals) => abort.abort(new BenchAborted(`${s}: stopped`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const watchdog = setTimeout(
-    () => abort.abort(new BenchAborted(`timed out after ${cfg.timeoutSeconds} s`)),
-    cfg.timeoutSeconds * 1000,
-  );
-  // Whatever the run is waiting on, an abort ends the wait here, and the teardown closes what is under it.
-  const aborted = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }),
-  );
-
-  const teardown = new Teardown();
-  let exitCode = 0;
-  try {
-    await Promise.race([measure(cfg, teardown, abort.signal), aborted]);
-  } catch (err) {
-    exitCode = 1;
-    process.stderr.write(
-      `bench failed: ${err instanceof BenchAborted ? err.message : ((err as Error).stack ?? String(err))}\n`,
-    );
-  } finally {
-    clearTimeout(watchdog);
-    abort.abort(new BenchAborted('finished'));
-    process.stderr.write(
-      'bench: cleaning up (client thread, servers, the services, their databases and topics) ...\n',
-    );
-    const failures = await teardown.run();
-    for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  return exitCode;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Everything is closed by now; if a stray handle still holds the loop, say so and leave anyway.
-    setTimeout(() => {
-      process.stderr.write('bench: a handle was still open 10 s after cleanup; exiting\n');
-      process.exit(code);
-    }, 10_000).unref();
-  },
-  (err) => {
-    process.stderr.write(`bench crashed: ${String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBenchCli({
+  parse: parseConfig,
+  usage,
+  cleaning: 'client thread, servers, the services, their databases and topics',
+  measure: (cfg, teardown, signal) => measure(cfg, teardown, signal),
+});

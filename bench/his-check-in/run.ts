@@ -50,6 +50,7 @@ import {
   type SyntheticPatient,
   type VisitKind,
 } from './population';
+import { runBenchCli } from '../shared/bench-cli';
 
 // kafkajs 2.2.4 (the HIS's outbox relay) schedules a timer at a negative delay on every run, which Node 24
 // reports. Harmless; keep it out of the report (as bench/event-backbone does).
@@ -875,58 +876,9 @@ async function measure(cfg: BenchConfig, teardown: Teardown, deadline: number, s
   process.stdout.write(`results written to ${cfg.out}\n`);
 }
 
-async function main(): Promise<number> {
-  const cfg = parseConfig(process.argv.slice(2));
-  if (cfg === 'help') {
-    process.stdout.write(usage() + '\n');
-    return 0;
-  }
-  const deadline = Date.now() + cfg.timeoutSeconds * 1000;
-  const abort = new AbortController();
-  const onSignal = (s: NodeJS.Signals) => abort.abort(new BenchAborted(`${s}: stopped`));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const watchdog = setTimeout(
-    () => abort.abort(new BenchAborted(`timed out after ${cfg.timeoutSeconds} s`)),
-    cfg.timeoutSeconds * 1000,
-  );
-  // Whatever the run is waiting on, an abort ends the wait here, and the teardown closes what is under it.
-  const aborted = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true }),
-  );
-
-  const teardown = new Teardown();
-  let exitCode = 0;
-  try {
-    await Promise.race([measure(cfg, teardown, deadline, abort.signal), aborted]);
-  } catch (err) {
-    exitCode = 1;
-    process.stderr.write(
-      `bench failed: ${err instanceof BenchAborted ? err.message : ((err as Error).stack ?? String(err))}\n`,
-    );
-  } finally {
-    clearTimeout(watchdog);
-    abort.abort(new BenchAborted('finished'));
-    process.stderr.write('bench: cleaning up (client thread, pools, the HIS, its database and topics) ...\n');
-    const failures = await teardown.run();
-    for (const f of failures) process.stderr.write(`cleanup: ${f}\n`);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  return exitCode;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Everything is closed by now; if a stray handle still holds the loop, say so and leave anyway.
-    setTimeout(() => {
-      process.stderr.write('bench: a handle was still open 10 s after cleanup; exiting\n');
-      process.exit(code);
-    }, 10_000).unref();
-  },
-  (err) => {
-    process.stderr.write(`bench crashed: ${String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBenchCli({
+  parse: parseConfig,
+  usage,
+  cleaning: 'client thread, pools, the HIS, its database and topics',
+  measure: (cfg, teardown, signal, deadline) => measure(cfg, teardown, deadline, signal),
+});
