@@ -45,6 +45,8 @@ ensure_test_peers() {
   /usr/bin/python3 -c 'import odil' >/dev/null 2>&1 || missing+=(python3-odil)
   [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || missing+=(python3-pydicom)
   command -v Orthanc >/dev/null 2>&1 || [ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
+  command -v xmlsec1 >/dev/null 2>&1 || missing+=(xmlsec1)
+  command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> apt-get install ${missing[*]} (interoperability test peers)"

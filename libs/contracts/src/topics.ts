@@ -7,12 +7,17 @@
  * Naming: `<service>.<aggregate>.v<N>`. A breaking schema change is a new package and a new topic version.
  */
 import type { DescMessage } from '@bufbuild/protobuf';
-import { ClaimSubmittedSchema } from './gen/hosp/claims/v1/claim_pb';
+import {
+  ClaimAssembledSchema,
+  ClaimSubmissionFailedSchema,
+  ClaimSubmittedSchema,
+} from './gen/hosp/claims/v1/claim_pb';
 import { AnalyzerResultsReportedSchema } from './gen/hosp/gateway/v1/analyzer_result_pb';
 import { Hl7MessageReceivedSchema } from './gen/hosp/gateway/v1/hl7_inbound_pb';
 import { ChargePostedSchema, ChargeReversedSchema } from './gen/hosp/his/v1/charge_pb';
 import {
   EncounterClosedSchema,
+  EncounterCoverageChangedSchema,
   EncounterDischargedSchema,
   EncounterStartedSchema,
   EncounterTransferredSchema,
@@ -80,11 +85,13 @@ export const Topics = {
   HisEncounter: topic({
     name: 'his.encounter.v1',
     producer: 'his',
-    description: 'Encounter lifecycle: check-in/admission, transfer, discharge, close (ADT^A04/A01/A02/A03).',
+    description:
+      'Encounter lifecycle: check-in/admission, transfer, BHYT card change, discharge, close (ADT^A04/A01/A02/A03).',
     keyField: 'patientId',
     messages: [
       EncounterStartedSchema,
       EncounterTransferredSchema,
+      EncounterCoverageChangedSchema,
       EncounterDischargedSchema,
       EncounterClosedSchema,
     ],
@@ -166,9 +173,10 @@ export const Topics = {
   ClaimsClaim: topic({
     name: 'claims.claim.v1',
     producer: 'claims',
-    description: 'BHYT claim submission and status.',
+    description:
+      'BHYT claims (QĐ 130 XML): assembled and validated from the episode, submitted to the insurance gateway, or refused.',
     keyField: 'patientId',
-    messages: [ClaimSubmittedSchema],
+    messages: [ClaimAssembledSchema, ClaimSubmittedSchema, ClaimSubmissionFailedSchema],
     retentionDays: 30,
   }),
   GatewayHl7Inbound: topic({

@@ -37,6 +37,10 @@ export interface LineToPost {
   unitPriceHospital: string;
   unitPriceInsurance: string | null;
   sourceId?: string;
+  /** Who ordered it (MA_BAC_SI): the ordering provider or prescriber; default the request's actor. */
+  orderedBy?: string;
+  /** When it was ordered (NGAY_YL): the order's or prescription's time; default the posting time. */
+  orderedAt?: Date;
 }
 
 /** The encounter's charge ledger: every billable item, priced with both prices and the BHYT split. */
@@ -84,7 +88,13 @@ export class ChargesService {
     });
   }
 
-  /** Posts a line within the caller's transaction (orders, prescriptions and check-in post their own). */
+  /**
+   * Posts a line within the caller's transaction (orders, prescriptions and check-in post their own). `e` is
+   * the encounter as read under its row lock (EncountersService.lockFor, or just created), so the line is priced
+   * with the coverage in force now: a card changed during the stay (EncountersService.changeCoverage) prices
+   * the lines posted after it, and each line names the card that priced it. Department and bed are the
+   * encounter's current ones too, for XML3 MA_KHOA and MA_GIUONG (the spec, vietnam-bhyt-emr.md §1.9).
+   */
   async postIn(
     m: EntityManager,
     e: EncounterRow,
@@ -100,6 +110,11 @@ export class ChargesService {
     const id = randomUUID();
     const postedAt = new Date();
     const coveragePercent = e.coveragePercent ?? '0';
+    // A self-paying encounter has no card: nothing but the hospital price priced the line.
+    const insuranceCardNumber = e.insuranceCardNumber;
+    const bedCode = line.itemType === 'bed-day' ? e.bedCode : null;
+    const orderedBy = line.orderedBy ?? ctx.actorId ?? null;
+    const orderedAt = line.orderedAt ?? postedAt;
     await repo.insert(m, {
       id,
       encounterId: e.id,
@@ -119,6 +134,11 @@ export class ChargesService {
       sourceId: line.sourceId ?? null,
       postedBy: ctx.actorId ?? null,
       postedAt,
+      departmentCode: e.departmentCode,
+      insuranceCardNumber,
+      bedCode,
+      orderedBy,
+      orderedAt,
     });
     await this.events.emit(
       m,
@@ -142,6 +162,11 @@ export class ChargesService {
         patientPays: share.patientOutOfPocket,
         sourceId: line.sourceId ?? '',
         postedAt: ts(postedAt),
+        departmentCode: e.departmentCode,
+        insuranceCardNumber: insuranceCardNumber ?? '',
+        bedCode: bedCode ?? '',
+        orderedBy: orderedBy ?? '',
+        orderedAt: ts(orderedAt),
       },
       ctx,
     );

@@ -23,6 +23,16 @@ export interface ChargeRow {
   reason: string | null;
   postedBy: string | null;
   postedAt: Date;
+  /** MA_KHOA: the encounter's department when the line was posted (null on lines posted before it was kept). */
+  departmentCode: string | null;
+  /** The card whose coverage priced the line; null when self-paying (or posted before it was kept). */
+  insuranceCardNumber: string | null;
+  /** MA_GIUONG of a bed-day line. */
+  bedCode: string | null;
+  /** MA_BAC_SI: the ordering provider or prescriber, else who posted the line. */
+  orderedBy: string | null;
+  /** NGAY_YL: the order's or prescription's time, else the posting time. */
+  orderedAt: Date | null;
 }
 
 export interface LedgerTotals {
@@ -44,7 +54,9 @@ const COLUMNS = `c.id, c.encounter_id AS "encounterId", c.patient_id AS "patient
   c.amount_insurance::text AS "amountInsurance", c.insurer_pays::text AS "insurerPays",
   c.patient_copay::text AS "patientCopay", c.patient_pays::text AS "patientPays", c.source_id AS "sourceId",
   c.reverses, (SELECT r.id FROM his_charge r WHERE r.reverses = c.id) AS "reversedBy", c.reason,
-  c.posted_by AS "postedBy", c.posted_at AS "postedAt"`;
+  c.posted_by AS "postedBy", c.posted_at AS "postedAt", c.department_code AS "departmentCode",
+  c.insurance_card_number AS "insuranceCardNumber", c.bed_code AS "bedCode", c.ordered_by AS "orderedBy",
+  c.ordered_at AS "orderedAt"`;
 
 export interface NewCharge {
   id: string;
@@ -65,6 +77,11 @@ export interface NewCharge {
   sourceId: string | null;
   postedBy: string | null;
   postedAt: Date;
+  departmentCode: string;
+  insuranceCardNumber: string | null;
+  bedCode: string | null;
+  orderedBy: string | null;
+  orderedAt: Date;
 }
 
 /** The ledger is append-only (a trigger refuses UPDATE and DELETE): corrections are reversal lines. */
@@ -73,8 +90,10 @@ export const ChargesRepository = {
     await m.query(
       `INSERT INTO his_charge (id, encounter_id, patient_id, item_type, item_code, item_name, quantity,
          unit_price_hospital, unit_price_insurance, coverage_percent, amount_hospital, amount_insurance, insurer_pays,
-         patient_copay, patient_pays, source_id, posted_by, posted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+         patient_copay, patient_pays, source_id, posted_by, posted_at, department_code, insurance_card_number, bed_code,
+         ordered_by, ordered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+         $23)`,
       [
         c.id,
         c.encounterId,
@@ -94,11 +113,19 @@ export const ChargesRepository = {
         c.sourceId,
         c.postedBy,
         c.postedAt,
+        c.departmentCode,
+        c.insuranceCardNumber,
+        c.bedCode,
+        c.orderedBy,
+        c.orderedAt,
       ],
     );
   },
 
-  /** Posts the exact negation of a line. The UNIQUE on `reverses` refuses a second reversal. */
+  /**
+   * Posts the exact negation of a line, with the original's department, card, bed and order so that the claim
+   * nets it against the same XML3 row. The UNIQUE on `reverses` refuses a second reversal.
+   */
   async insertReversal(
     m: EntityManager,
     id: string,
@@ -110,10 +137,12 @@ export const ChargesRepository = {
     await m.query(
       `INSERT INTO his_charge (id, encounter_id, patient_id, item_type, item_code, item_name, quantity,
          unit_price_hospital, unit_price_insurance, coverage_percent, amount_hospital, amount_insurance, insurer_pays,
-         patient_copay, patient_pays, source_id, reverses, reason, posted_by, posted_at)
+         patient_copay, patient_pays, source_id, reverses, reason, posted_by, posted_at, department_code,
+         insurance_card_number, bed_code, ordered_by, ordered_at)
        SELECT $1, encounter_id, patient_id, item_type, item_code, item_name, -quantity, unit_price_hospital,
          unit_price_insurance, coverage_percent, -amount_hospital, -amount_insurance, -insurer_pays, -patient_copay,
-         -patient_pays, source_id, id, $3, $4, $5
+         -patient_pays, source_id, id, $3, $4, $5, department_code, insurance_card_number, bed_code, ordered_by,
+         ordered_at
        FROM his_charge WHERE id = $2`,
       [id, original, reason, by, at],
     );

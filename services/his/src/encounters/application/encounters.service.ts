@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
   CareRoute as ProtoRoute,
   EncounterClass as ProtoClass,
   EncounterClosedSchema,
+  EncounterCoverageChangedSchema,
+  type EncounterCoverageSchema,
   EncounterDischargedSchema,
   EncounterStartedSchema,
   EncounterTransferredSchema,
@@ -20,7 +23,8 @@ import { checkCardValidity, coverageRate } from '@hosp/standards-bhyt';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ChargesRepository } from '../../charges/persistence/charges.repository';
-import { PatientsRepository } from '../../patients/persistence/patients.repository';
+import { validateCard } from '../../patients/domain/patient';
+import { type InsuranceCardRow, PatientsRepository } from '../../patients/persistence/patients.repository';
 import { FACILITY_CONFIG, type FacilityConfig } from '../../shared/application/facility';
 import { HisEvents, ts } from '../../shared/application/outbox';
 import { facilityDate } from '../../shared/domain/dates';
@@ -29,6 +33,7 @@ import {
   careSetting,
   type CareRoute,
   DEFAULT_VISIT_TYPE,
+  defaultRoute,
   type EncounterAction,
   type EncounterClass,
   VISIT_TYPES_OF_CLASS,
@@ -48,6 +53,21 @@ export interface StartEncounter {
   useInsurance?: boolean;
   route?: CareRoute;
   at?: Date;
+}
+
+/** Another BHYT card for an encounter in progress, as read from the card or the BHXH portal lookup. */
+export interface ChangeCoverage {
+  /** The 15-character card code. */
+  cardNumber: string;
+  /** GT_THE_TU / GT_THE_DEN, YYYY-MM-DD. */
+  validFrom: string;
+  validTo: string;
+  /** MA_DKBD, 5 characters. */
+  registrationFacility: string;
+  /** Default: the encounter's route (the class's default when it was self-paying). */
+  route?: CareRoute;
+  reason?: string;
+  version?: number;
 }
 
 const CLASS_TO_PROTO: Record<EncounterClass, ProtoClass> = {
@@ -108,9 +128,9 @@ export class EncountersService {
       );
     const at = input.at ?? new Date();
     const day = facilityDate(at);
-    const route: CareRoute = input.route ?? (input.encounterClass === 'emergency' ? 'emergency' : 'correct');
+    const route: CareRoute = input.route ?? defaultRoute(input.encounterClass);
 
-    let card: (typeof patient.insuranceCards)[number] | undefined;
+    let card: InsuranceCardRow | undefined;
     let coveragePercent: string | null = null;
     if (input.useInsurance !== false && patient.insuranceCards.length > 0) {
       card = input.insuranceCardNumber
@@ -119,35 +139,7 @@ export class EncountersService {
           patient.insuranceCards[0]);
       if (!card)
         throw InvalidRequestError.field('insuranceCardNumber', `is not one of patient ${patient.id}'s cards`);
-      const validity = checkCardValidity(card.cardNumber, {
-        validFrom: card.validFrom,
-        validTo: card.validTo,
-        onDate: day,
-      });
-      if (!validity.usable)
-        throw new RuleViolationError(
-          `CARD_${validity.code}`,
-          `BHYT card ${card.cardNumber}: ${validity.reason}`,
-          {
-            cardNumber: card.cardNumber,
-            validFrom: card.validFrom,
-            validTo: card.validTo,
-          },
-        );
-      const coverage = coverageRate(card.benefitLevel, {
-        onDate: day,
-        care: careSetting(input.encounterClass),
-        route,
-        facility: this.facility.profile,
-        // The episode has just begun; the claim applies the 15% small-cost rule to the finished episode.
-        smallCostRule: 'defer',
-      });
-      if (!coverage.ok)
-        throw new RuleViolationError(
-          `COVERAGE_${coverage.code}`,
-          `BHYT benefit for this visit: ${coverage.reason}`,
-        );
-      coveragePercent = coverage.mucHuongText;
+      coveragePercent = this.coverageOn(card, input.encounterClass, route, day);
     } else if (input.insuranceCardNumber) {
       throw InvalidRequestError.field(
         'insuranceCardNumber',
@@ -181,27 +173,65 @@ export class EncountersService {
         departmentCode: input.departmentCode,
         startedAt: ts(at),
         queueTicket,
-        coverage: card
-          ? {
-              insuranceCardNumber: card.cardNumber,
-              benefitLevel: card.benefitLevel,
-              coveragePercent: coveragePercent ?? '',
-              route: ROUTE_TO_PROTO[route],
-              cardValidFrom: card.validFrom,
-              cardValidTo: card.validTo,
-              registrationFacility: card.registrationFacility,
-            }
-          : undefined,
+        coverage: card ? coverageMessage(card, coveragePercent ?? '', route) : undefined,
       },
       ctx,
     );
     return (await repo.get(m, id))!;
   }
 
+  /**
+   * MUC_HUONG of a card for an encounter on a facility day, or the refusal with its reason: the card must be
+   * valid that day (GT_THE_TU/GT_THE_DEN, the spec, vietnam-bhyt-emr.md §1.6; 422 CARD_EXPIRED,
+   * CARD_NOT_YET_VALID) and its benefit digit gives the level for the route and this facility's level (§2.2,
+   * §2.3; 422 COVERAGE_*). Check-in and a card change during the stay both price the encounter here, so they
+   * accept and refuse the same cards.
+   */
+  private coverageOn(
+    card: InsuranceCardRow,
+    encounterClass: EncounterClass,
+    route: CareRoute,
+    day: string,
+  ): string {
+    const validity = checkCardValidity(card.cardNumber, {
+      validFrom: card.validFrom,
+      validTo: card.validTo,
+      onDate: day,
+    });
+    if (!validity.usable)
+      throw new RuleViolationError(
+        `CARD_${validity.code}`,
+        `BHYT card ${card.cardNumber}: ${validity.reason}`,
+        {
+          cardNumber: card.cardNumber,
+          validFrom: card.validFrom,
+          validTo: card.validTo,
+        },
+      );
+    const coverage = coverageRate(card.benefitLevel, {
+      onDate: day,
+      care: careSetting(encounterClass),
+      route,
+      facility: this.facility.profile,
+      // The episode is not finished; the claim applies the 15% small-cost rule to the finished episode.
+      smallCostRule: 'defer',
+    });
+    if (!coverage.ok)
+      throw new RuleViolationError(
+        `COVERAGE_${coverage.code}`,
+        `BHYT benefit for this visit: ${coverage.reason}`,
+      );
+    return coverage.mucHuongText;
+  }
+
   async get(id: string): Promise<EncounterRow> {
     const e = await repo.get(this.db.manager, id);
     if (!e) throw new NotFoundError('Encounter', id);
-    return { ...e, movements: await repo.movements(this.db.manager, id) };
+    return {
+      ...e,
+      movements: await repo.movements(this.db.manager, id),
+      coveragePeriods: await repo.coveragePeriods(this.db.manager, id),
+    };
   }
 
   async forPatient(patientId: string): Promise<EncounterRow[]> {
@@ -239,6 +269,71 @@ export class EncountersService {
         ctx,
       );
       return (await repo.get(m, id))!;
+    });
+  }
+
+  /**
+   * Another BHYT card presented during the stay: a renewed card, a card of another benefit level, or a card
+   * brought after admission (the spec, vietnam-bhyt-emr.md §2.2, several cards or levels in one episode). The
+   * card is validated and priced exactly as at check-in, on the day of the change, recorded on the patient, and
+   * becomes the encounter's coverage from now on; the period it replaces stays in the coverage history and the
+   * claim lists every card of the episode in XML1 (§1.7). Lines already posted keep the coverage that priced
+   * them; ChargesService.postIn reads the encounter's coverage under the row lock held here, so every line
+   * posted after this commits gets the new MUC_HUONG. The change is not back-dated to the card's GT_THE_TU:
+   * re-pricing posted lines would be a correction of the claim, not of the stay.
+   */
+  changeCoverage(id: string, c: ChangeCoverage, ctx: RequestContext): Promise<EncounterRow> {
+    const card = validateCard(c, '');
+    if (Array.isArray(card)) throw new InvalidRequestError(card);
+    return this.db.transaction(async (m) => {
+      const e = await this.lockFor(m, id, 'change-coverage', c.version);
+      // A merge moves the cards to the surviving record.
+      const holder = (await PatientsRepository.get(m, e.patientId))?.mergedInto ?? e.patientId;
+      // The BHXH number is the person's for life: on another record it means another person, or a duplicate
+      // record that has to be merged before the claim can be right.
+      const others = await PatientsRepository.otherCardHolders(m, holder, card);
+      if (others.length > 0)
+        throw new ConflictError(
+          'CARD_OF_ANOTHER_PATIENT',
+          `card ${card.cardNumber} (BHXH number ${card.bhxhNumber}) is on file for patient ${others.join(', ')}`,
+          { patientIds: others },
+        );
+      const cardId = await PatientsRepository.upsertCard(m, randomUUID(), holder, card);
+      const onFile = (await PatientsRepository.get(m, holder))!.insuranceCards.find((x) => x.id === cardId)!;
+      if (onFile.validTo !== card.validTo || onFile.registrationFacility !== card.registrationFacility)
+        throw new ConflictError(
+          'CARD_ON_FILE_DIFFERS',
+          `card ${card.cardNumber} valid from ${card.validFrom} is on file with another validity or MA_DKBD`,
+          { validTo: onFile.validTo, registrationFacility: onFile.registrationFacility },
+        );
+      const route = c.route ?? e.route ?? defaultRoute(e.encounterClass);
+      const at = new Date();
+      const coveragePercent = this.coverageOn(onFile, e.encounterClass, route, facilityDate(at));
+      if (cardId === e.insuranceCardId && route === e.route)
+        throw new ConflictError('NO_CHANGE', `encounter ${id} is already covered by card ${card.cardNumber}`);
+      await repo.changeCoverage(m, id, {
+        insuranceCardId: cardId,
+        coveragePercent,
+        route,
+        at,
+        reason: c.reason ?? null,
+        changedBy: ctx.actorId ?? null,
+      });
+      await this.events.emit(
+        m,
+        Topics.HisEncounter,
+        EncounterCoverageChangedSchema,
+        {
+          encounterId: id,
+          patientId: e.patientId,
+          coverage: coverageMessage(onFile, coveragePercent, route),
+          previousCardNumber: e.insuranceCardNumber ?? '',
+          effectiveAt: ts(at),
+          reason: c.reason ?? '',
+        },
+        ctx,
+      );
+      return { ...(await repo.get(m, id))!, coveragePeriods: await repo.coveragePeriods(m, id) };
     });
   }
 
@@ -365,4 +460,21 @@ export class EncountersService {
       });
     return e;
   }
+}
+
+/** EncounterCoverage of an insured encounter (EncounterStarted, EncounterCoverageChanged). */
+function coverageMessage(
+  card: InsuranceCardRow,
+  coveragePercent: string,
+  route: CareRoute,
+): MessageInitShape<typeof EncounterCoverageSchema> {
+  return {
+    insuranceCardNumber: card.cardNumber,
+    benefitLevel: card.benefitLevel,
+    coveragePercent,
+    route: ROUTE_TO_PROTO[route],
+    cardValidFrom: card.validFrom,
+    cardValidTo: card.validTo,
+    registrationFacility: card.registrationFacility,
+  };
 }

@@ -9,15 +9,24 @@ export type EncounterStatus = (typeof ENCOUNTER_STATUSES)[number];
 export const ROUTES = ['correct', 'emergency', 'off-route'] as const;
 export type CareRoute = (typeof ROUTES)[number];
 
-export type EncounterAction = 'transfer' | 'discharge' | 'close' | 'cancel' | 'order' | 'charge' | 'diagnose';
+export type EncounterAction =
+  | 'transfer'
+  | 'discharge'
+  | 'close'
+  | 'cancel'
+  | 'order'
+  | 'charge'
+  | 'diagnose'
+  | 'change-coverage';
 
 /**
  * What each status allows. An encounter runs in-progress -> discharged -> closed; only an in-progress one
- * can be cancelled (checked in by mistake), transferred, diagnosed or take orders; charges may still be posted
- * after discharge (late lab results, the last bed-day) until the episode is closed for the claim.
+ * can be cancelled (checked in by mistake), transferred, diagnosed, take orders or change its BHYT card;
+ * charges may still be posted after discharge (late lab results, the last bed-day) until the episode is closed
+ * for the claim. A card presented after discharge is a correction of the claim, not of the stay.
  */
 const ALLOWED: Record<EncounterStatus, readonly EncounterAction[]> = {
-  'in-progress': ['transfer', 'discharge', 'cancel', 'order', 'charge', 'diagnose'],
+  'in-progress': ['transfer', 'discharge', 'cancel', 'order', 'charge', 'diagnose', 'change-coverage'],
   discharged: ['close', 'charge', 'diagnose'],
   closed: [],
   cancelled: [],
@@ -42,6 +51,11 @@ export const VISIT_TYPES_OF_CLASS: Record<EncounterClass, ReadonlyArray<keyof ty
   'day-treatment': ['04', '06'],
   inpatient: ['03', '09'],
 };
+
+/** The route an encounter is insured on when the caller does not say: an emergency is paid as one. */
+export function defaultRoute(c: EncounterClass): CareRoute {
+  return c === 'emergency' ? 'emergency' : 'correct';
+}
 
 /** BHYT pays inpatient rates for these classes (coverage.ts CareSetting). */
 export function careSetting(c: EncounterClass): 'inpatient' | 'outpatient' {

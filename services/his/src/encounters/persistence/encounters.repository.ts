@@ -29,6 +29,32 @@ export interface EncounterRow {
     bedCode: string | null;
     movedAt: Date;
   }>;
+  coveragePeriods?: CoveragePeriodRow[];
+}
+
+/** One period of the encounter's coverage; the current one has no `effectiveTo`. */
+export interface CoveragePeriodRow {
+  /** null: self-paying during the period. */
+  insuranceCardNumber: string | null;
+  benefitLevel: number | null;
+  coveragePercent: string | null;
+  route: CareRoute | null;
+  cardValidFrom: string | null;
+  cardValidTo: string | null;
+  registrationFacility: string | null;
+  effectiveFrom: Date;
+  effectiveTo: Date | null;
+  reason: string | null;
+  changedBy: string | null;
+}
+
+export interface NewCoverage {
+  insuranceCardId: string | null;
+  coveragePercent: string | null;
+  route: CareRoute | null;
+  at: Date;
+  reason: string | null;
+  changedBy: string | null;
 }
 
 const COLUMNS = `e.id, e.patient_id AS "patientId", e.encounter_class AS "encounterClass", e.visit_type AS "visitType",
@@ -77,6 +103,14 @@ export const EncountersRepository = {
        VALUES ($1, NULL, $2, $3, $4)`,
       [e.id, e.departmentCode, e.bedCode, e.startedAt],
     );
+    await insertCoveragePeriod(m, e.id, {
+      insuranceCardId: e.insuranceCardId,
+      coveragePercent: e.coveragePercent,
+      route: e.route,
+      at: e.startedAt,
+      reason: null,
+      changedBy: null,
+    });
   },
 
   async get(m: EntityManager, id: string, lock = false): Promise<EncounterRow | undefined> {
@@ -96,6 +130,36 @@ export const EncountersRepository = {
        FROM his_encounter_movement WHERE encounter_id = $1 ORDER BY moved_at, id`,
       [id],
     );
+  },
+
+  async coveragePeriods(m: EntityManager, id: string): Promise<CoveragePeriodRow[]> {
+    return m.query(
+      `SELECT c.card_number AS "insuranceCardNumber", c.benefit_level AS "benefitLevel",
+         trim_scale(v.coverage_percent)::text AS "coveragePercent", v.route,
+         to_char(c.valid_from, 'YYYY-MM-DD') AS "cardValidFrom", to_char(c.valid_to, 'YYYY-MM-DD') AS "cardValidTo",
+         c.registration_facility AS "registrationFacility", v.effective_from AS "effectiveFrom",
+         v.effective_to AS "effectiveTo", v.reason, v.changed_by AS "changedBy"
+       FROM his_encounter_coverage v LEFT JOIN his_insurance_card c ON c.id = v.insurance_card_id
+       WHERE v.encounter_id = $1 ORDER BY v.effective_from, v.id`,
+      [id],
+    );
+  },
+
+  /**
+   * Replaces the encounter's current coverage: the open period ends at `c.at` and the new one starts there.
+   * The caller holds the encounter's row lock, so no charge is priced in between.
+   */
+  async changeCoverage(m: EntityManager, id: string, c: NewCoverage): Promise<void> {
+    await m.query(
+      `UPDATE his_encounter SET insurance_card_id = $2, coverage_percent = $3, route = $4, version = version + 1
+       WHERE id = $1`,
+      [id, c.insuranceCardId, c.coveragePercent, c.route],
+    );
+    await m.query(
+      `UPDATE his_encounter_coverage SET effective_to = $2 WHERE encounter_id = $1 AND effective_to IS NULL`,
+      [id, c.at],
+    );
+    await insertCoveragePeriod(m, id, c);
   },
 
   async forPatients(m: EntityManager, patientIds: string[]): Promise<EncounterRow[]> {
@@ -165,3 +229,12 @@ export const EncountersRepository = {
     );
   },
 };
+
+async function insertCoveragePeriod(m: EntityManager, encounterId: string, c: NewCoverage): Promise<void> {
+  await m.query(
+    `INSERT INTO his_encounter_coverage (encounter_id, insurance_card_id, coverage_percent, route, effective_from,
+       reason, changed_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [encounterId, c.insuranceCardId, c.coveragePercent, c.route, c.at, c.reason, c.changedBy],
+  );
+}

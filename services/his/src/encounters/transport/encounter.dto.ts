@@ -22,6 +22,7 @@ import {
   ROUTES,
   type CareRoute,
 } from '../domain/encounter';
+import { ISO_DATE } from '../../shared/transport/dto';
 
 const ICD_MESSAGE = 'must be an ICD-10 code such as J18.9';
 
@@ -64,6 +65,24 @@ export class DischargeDto extends DiagnoseDto {
   /** MA_LOAI_RV (QĐ 130 XML1): 1 discharged ... 5 referred on request. */
   @IsIn(DISCHARGE_TYPE_CODES) dischargeType!: string;
   @IsOptional() @Type(() => Date) @IsDate() at?: Date;
+}
+
+/**
+ * The new BHYT card, as read from the card or the BHXH portal lookup. Only the shape is checked here; the card
+ * code, dates and MA_DKBD are validated as at registration (400 naming the field) and the card's validity on
+ * the day of the change as at check-in (422).
+ */
+export class ChangeCoverageDto extends VersionDto {
+  /** The 15-character BHYT card code, e.g. "DN4797912345678". */
+  @IsString() @IsNotEmpty() cardNumber!: string;
+  @Matches(ISO_DATE, { message: 'validFrom must be YYYY-MM-DD' }) validFrom!: string;
+  @Matches(ISO_DATE, { message: 'validTo must be YYYY-MM-DD' }) validTo!: string;
+  /** Initial-registration facility (MA_DKBD), 5 digits. */
+  @IsString() registrationFacility!: string;
+  /** Default: the encounter's current route. */
+  @IsOptional() @IsIn(ROUTES) route?: CareRoute;
+  /** Why the card changed (renewed card, card brought after admission...); carried on the event. */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export class CancelDto extends VersionDto {

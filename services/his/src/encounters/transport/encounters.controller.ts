@@ -4,6 +4,7 @@ import { Ctx, type RequestContext } from '@hosp/platform-runtime';
 import { EncountersService } from '../application/encounters.service';
 import {
   CancelDto,
+  ChangeCoverageDto,
   DiagnoseDto,
   DischargeDto,
   StartEncounterDto,
@@ -38,6 +39,18 @@ export class EncountersController {
   @HttpCode(200)
   transfer(@Param('id', Uuid) id: string, @Body() body: TransferDto, @Ctx() ctx: RequestContext) {
     return this.encounters.transfer(id, body, ctx);
+  }
+
+  /**
+   * Another BHYT card during the stay: from now on the encounter's coverage (and the MUC_HUONG of lines posted
+   * after it); the replaced period stays in `coveragePeriods`. 400 malformed card, 409 when the encounter is
+   * no longer in progress, the card is another patient's or nothing changes, 422 when the card is not valid
+   * today.
+   */
+  @Post('encounters/:id/coverage')
+  @HttpCode(200)
+  changeCoverage(@Param('id', Uuid) id: string, @Body() body: ChangeCoverageDto, @Ctx() ctx: RequestContext) {
+    return this.encounters.changeCoverage(id, body, ctx);
   }
 
   @Post('encounters/:id/diagnoses')

@@ -115,6 +115,8 @@ export class OrdersService {
             unitPriceHospital: s.hospitalPrice,
             unitPriceInsurance: s.insurancePrice,
             sourceId: id,
+            orderedBy: providerId,
+            orderedAt: at,
           },
           ctx,
         );

@@ -132,26 +132,27 @@ export function validatePatient(input: PatientInput, prefix = ''): PatientFacts 
  */
 export function validateCard(input: InsuranceCardInput, field: string): ValidCard | FieldProblem[] {
   const problems: FieldProblem[] = [];
+  // An empty `field`: the card's fields are the request body's own (POST /encounters/:id/coverage).
+  const at = (name: string) => (field ? `${field}.${name}` : name);
   const parsed = parseBhytCard(input.cardNumber);
   let full: FullBhytCard | undefined;
-  if (!parsed.ok)
-    problems.push({ field: `${field}.cardNumber`, reason: `${parsed.reason} (${parsed.code})` });
+  if (!parsed.ok) problems.push({ field: at('cardNumber'), reason: `${parsed.reason} (${parsed.code})` });
   else if (parsed.kind !== 'full')
     problems.push({
-      field: `${field}.cardNumber`,
+      field: at('cardNumber'),
       reason: 'a 10-digit BHXH number needs the portal lookup for the full 15-character card code',
     });
   else full = parsed;
   const from = parseCalendarDate(input.validFrom);
   const to = parseCalendarDate(input.validTo);
-  if (!from.ok) problems.push({ field: `${field}.validFrom`, reason: from.reason });
-  if (!to.ok) problems.push({ field: `${field}.validTo`, reason: to.reason });
+  if (!from.ok) problems.push({ field: at('validFrom'), reason: from.reason });
+  if (!to.ok) problems.push({ field: at('validTo'), reason: to.reason });
   if (from.ok && to.ok && input.validTo < input.validFrom)
-    problems.push({ field: `${field}.validTo`, reason: 'is before validFrom' });
+    problems.push({ field: at('validTo'), reason: 'is before validFrom' });
   const facility = parseRegistrationFacilityCode(input.registrationFacility);
   if (!facility.ok)
     problems.push({
-      field: `${field}.registrationFacility`,
+      field: at('registrationFacility'),
       reason: `${facility.reason} (${facility.code})`,
     });
   if (problems.length > 0 || !full) return problems;

@@ -121,6 +121,19 @@ export const PatientsRepository = {
     return rows[0];
   },
 
+  /**
+   * Patients other than `patientId` with this card code or BHXH number on file (cards follow a merge to the
+   * survivor, so these are active records).
+   */
+  async otherCardHolders(m: EntityManager, patientId: string, c: ValidCard): Promise<string[]> {
+    const rows: Array<{ patientId: string }> = await m.query(
+      `SELECT DISTINCT patient_id AS "patientId" FROM his_insurance_card
+       WHERE (card_number = $2 OR bhxh_number = $3) AND patient_id <> $1`,
+      [patientId, c.cardNumber, c.bhxhNumber],
+    );
+    return rows.map((r) => r.patientId);
+  },
+
   /** By the 15-character card code or the 10-digit BHXH number (which survives card renewals). */
   async findActiveByCard(m: EntityManager, cardOrBhxhNumber: string): Promise<PatientRow | undefined> {
     const rows = await m.query(

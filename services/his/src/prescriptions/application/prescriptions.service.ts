@@ -115,6 +115,8 @@ export class PrescriptionsService {
             unitPriceHospital: d.hospitalPrice,
             unitPriceInsurance: d.insurancePrice,
             sourceId: id,
+            orderedBy: prescriberId,
+            orderedAt: at,
           },
           ctx,
         );

@@ -411,6 +411,7 @@ export class ResultsService {
         releasedAt: ts(r.releasedAt ?? new Date()),
         service: { system: SERVICE_CATALOG_SYSTEM, code: r.serviceCode, display: r.testName },
         specimenId: r.barcode,
+        validatedBy: (corrected ? r.correctedBy : r.medicalValidator) ?? '',
       },
       ctx,
     );

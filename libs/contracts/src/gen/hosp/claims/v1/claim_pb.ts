@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/claims/v1/claim.proto.
  */
 export const file_hosp_claims_v1_claim: GenFile = /*@__PURE__*/
-  fileDesc("Chpob3NwL2NsYWltcy92MS9jbGFpbS5wcm90bxIOaG9zcC5jbGFpbXMudjEiqQEKDkNsYWltU3VibWl0dGVkEhAKCGNsYWltX2lkGAEgASgJEhMKC2VwaXNvZGVfa2V5GAIgASgJEhQKDGVuY291bnRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhQKDHJlY2VpcHRfY29kZRgFIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chpob3NwL2NsYWltcy92MS9jbGFpbS5wcm90bxIOaG9zcC5jbGFpbXMudjEiugEKDkNsYWltU3VibWl0dGVkEhAKCGNsYWltX2lkGAEgASgJEhMKC2VwaXNvZGVfa2V5GAIgASgJEhQKDGVuY291bnRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEhQKDHJlY2VpcHRfY29kZRgFIAEoCRIwCgxzdWJtaXR0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YByABKAUi4gIKDkNsYWltQXNzZW1ibGVkEhAKCGNsYWltX2lkGAEgASgJEhMKC2VwaXNvZGVfa2V5GAIgASgJEhQKDGVuY291bnRlcl9pZBgDIAEoCRISCgpwYXRpZW50X2lkGAQgASgJEg8KB3ZlcnNpb24YBSABKAUSDQoFdmFsaWQYBiABKAgSEwoLZXJyb3JfY291bnQYByABKAUSHQoVdG90YWxfaG9zcGl0YWxfYW1vdW50GAggASgJEh4KFnRvdGFsX2luc3VyYW5jZV9hbW91bnQYCSABKAkSFAoMaW5zdXJlcl9wYXlzGAogASgJEhUKDXBhdGllbnRfY29wYXkYCyABKAkSFAoMcGF0aWVudF9wYXlzGAwgASgJEhYKDmxheW91dF92ZXJzaW9uGA0gASgJEjAKDGFzc2VtYmxlZF9hdBgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi2AEKFUNsYWltU3VibWlzc2lvbkZhaWxlZBIQCghjbGFpbV9pZBgBIAEoCRITCgtlcGlzb2RlX2tleRgCIAEoCRIUCgxlbmNvdW50ZXJfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRIPCgd2ZXJzaW9uGAUgASgFEg8KB291dGNvbWUYBiABKAkSDAoEY29kZRgHIAEoCRIPCgdtZXNzYWdlGAggASgJEi0KCWZhaWxlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * A signed XML 130 claim was submitted to the social-insurance gateway. Topic claims.claim.v1,
@@ -55,6 +55,13 @@ export type ClaimSubmitted = Message<"hosp.claims.v1.ClaimSubmitted"> & {
    * @generated from field: google.protobuf.Timestamp submitted_at = 6;
    */
   submittedAt?: Timestamp | undefined;
+
+  /**
+   * The claim's version: a correction is a new version of the same episode (TT 48/2017 Art. 7).
+   *
+   * @generated from field: int32 version = 7;
+   */
+  version: number;
 };
 
 /**
@@ -63,4 +70,158 @@ export type ClaimSubmitted = Message<"hosp.claims.v1.ClaimSubmitted"> & {
  */
 export const ClaimSubmittedSchema: GenMessage<ClaimSubmitted> = /*@__PURE__*/
   messageDesc(file_hosp_claims_v1_claim, 0);
+
+/**
+ * The outcome of building an episode's claim from the events: the tables were assembled and checked against
+ * the layout in force and the QĐ 130 rules. `valid` false means nothing is sent; the validation report (every
+ * error located by table, row and field) is in the claims API. Topic claims.claim.v1, key patient_id.
+ *
+ * @generated from message hosp.claims.v1.ClaimAssembled
+ */
+export type ClaimAssembled = Message<"hosp.claims.v1.ClaimAssembled"> & {
+  /**
+   * @generated from field: string claim_id = 1;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string episode_key = 2;
+   */
+  episodeKey: string;
+
+  /**
+   * @generated from field: string encounter_id = 3;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: int32 version = 5;
+   */
+  version: number;
+
+  /**
+   * @generated from field: bool valid = 6;
+   */
+  valid: boolean;
+
+  /**
+   * @generated from field: int32 error_count = 7;
+   */
+  errorCount: number;
+
+  /**
+   * XML1 totals in VND: T_TONGCHI_BV, T_TONGCHI_BH, T_BHTT, T_BNCCT, T_BNTT.
+   *
+   * @generated from field: string total_hospital_amount = 8;
+   */
+  totalHospitalAmount: string;
+
+  /**
+   * @generated from field: string total_insurance_amount = 9;
+   */
+  totalInsuranceAmount: string;
+
+  /**
+   * @generated from field: string insurer_pays = 10;
+   */
+  insurerPays: string;
+
+  /**
+   * @generated from field: string patient_copay = 11;
+   */
+  patientCopay: string;
+
+  /**
+   * @generated from field: string patient_pays = 12;
+   */
+  patientPays: string;
+
+  /**
+   * The layout version the tables follow, e.g. "QD3176".
+   *
+   * @generated from field: string layout_version = 13;
+   */
+  layoutVersion: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp assembled_at = 14;
+   */
+  assembledAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.claims.v1.ClaimAssembled.
+ * Use `create(ClaimAssembledSchema)` to create a new message.
+ */
+export const ClaimAssembledSchema: GenMessage<ClaimAssembled> = /*@__PURE__*/
+  messageDesc(file_hosp_claims_v1_claim, 1);
+
+/**
+ * The gateway refused a claim (maKetQua other than 200), or it could not be delivered after the configured
+ * attempts and was parked. Topic claims.claim.v1, key patient_id.
+ *
+ * @generated from message hosp.claims.v1.ClaimSubmissionFailed
+ */
+export type ClaimSubmissionFailed = Message<"hosp.claims.v1.ClaimSubmissionFailed"> & {
+  /**
+   * @generated from field: string claim_id = 1;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string episode_key = 2;
+   */
+  episodeKey: string;
+
+  /**
+   * @generated from field: string encounter_id = 3;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 4;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: int32 version = 5;
+   */
+  version: number;
+
+  /**
+   * "rejected" when the gateway answered with an error, "parked" when attempts ran out.
+   *
+   * @generated from field: string outcome = 6;
+   */
+  outcome: string;
+
+  /**
+   * The gateway's maKetQua and thongDiep, or the transport error.
+   *
+   * @generated from field: string code = 7;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string message = 8;
+   */
+  message: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp failed_at = 9;
+   */
+  failedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message hosp.claims.v1.ClaimSubmissionFailed.
+ * Use `create(ClaimSubmissionFailedSchema)` to create a new message.
+ */
+export const ClaimSubmissionFailedSchema: GenMessage<ClaimSubmissionFailed> = /*@__PURE__*/
+  messageDesc(file_hosp_claims_v1_claim, 2);
 

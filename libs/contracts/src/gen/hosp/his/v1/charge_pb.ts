@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/charge.proto.
  */
 export const file_hosp_his_v1_charge: GenFile = /*@__PURE__*/
-  fileDesc("Chhob3NwL2hpcy92MS9jaGFyZ2UucHJvdG8SC2hvc3AuaGlzLnYxIsADCgxDaGFyZ2VQb3N0ZWQSEQoJY2hhcmdlX2lkGAEgASgJEhQKDGVuY291bnRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEi4KCWl0ZW1fdHlwZRgEIAEoDjIbLmhvc3AuaGlzLnYxLkNoYXJnZUl0ZW1UeXBlEhEKCWl0ZW1fY29kZRgFIAEoCRIRCglpdGVtX25hbWUYBiABKAkSEAoIcXVhbnRpdHkYByABKAkSGwoTdW5pdF9wcmljZV9ob3NwaXRhbBgIIAEoCRIcChR1bml0X3ByaWNlX2luc3VyYW5jZRgJIAEoCRIYChBjb3ZlcmFnZV9wZXJjZW50GAogASgJEhcKD2Ftb3VudF9ob3NwaXRhbBgLIAEoCRIYChBhbW91bnRfaW5zdXJhbmNlGAwgASgJEhQKDGluc3VyZXJfcGF5cxgNIAEoCRIVCg1wYXRpZW50X2NvcGF5GA4gASgJEhQKDHBhdGllbnRfcGF5cxgPIAEoCRIRCglzb3VyY2VfaWQYECABKAkSLQoJcG9zdGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKqAQoOQ2hhcmdlUmV2ZXJzZWQSEQoJY2hhcmdlX2lkGAEgASgJEhoKEnJldmVyc2VkX2NoYXJnZV9pZBgCIAEoCRIUCgxlbmNvdW50ZXJfaWQYAyABKAkSEgoKcGF0aWVudF9pZBgEIAEoCRIOCgZyZWFzb24YBSABKAkSLwoLcmV2ZXJzZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKvsBCg5DaGFyZ2VJdGVtVHlwZRIgChxDSEFSR0VfSVRFTV9UWVBFX1VOU1BFQ0lGSUVEEAASGQoVQ0hBUkdFX0lURU1fVFlQRV9FWEFNEAESHAoYQ0hBUkdFX0lURU1fVFlQRV9CRURfREFZEAISGAoUQ0hBUkdFX0lURU1fVFlQRV9MQUIQAxIcChhDSEFSR0VfSVRFTV9UWVBFX0lNQUdJTkcQBBIeChpDSEFSR0VfSVRFTV9UWVBFX1BST0NFRFVSRRAFEhkKFUNIQVJHRV9JVEVNX1RZUEVfRFJVRxAGEhsKF0NIQVJHRV9JVEVNX1RZUEVfU1VQUExZEAdiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chhob3NwL2hpcy92MS9jaGFyZ2UucHJvdG8SC2hvc3AuaGlzLnYxIs4ECgxDaGFyZ2VQb3N0ZWQSEQoJY2hhcmdlX2lkGAEgASgJEhQKDGVuY291bnRlcl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEi4KCWl0ZW1fdHlwZRgEIAEoDjIbLmhvc3AuaGlzLnYxLkNoYXJnZUl0ZW1UeXBlEhEKCWl0ZW1fY29kZRgFIAEoCRIRCglpdGVtX25hbWUYBiABKAkSEAoIcXVhbnRpdHkYByABKAkSGwoTdW5pdF9wcmljZV9ob3NwaXRhbBgIIAEoCRIcChR1bml0X3ByaWNlX2luc3VyYW5jZRgJIAEoCRIYChBjb3ZlcmFnZV9wZXJjZW50GAogASgJEhcKD2Ftb3VudF9ob3NwaXRhbBgLIAEoCRIYChBhbW91bnRfaW5zdXJhbmNlGAwgASgJEhQKDGluc3VyZXJfcGF5cxgNIAEoCRIVCg1wYXRpZW50X2NvcGF5GA4gASgJEhQKDHBhdGllbnRfcGF5cxgPIAEoCRIRCglzb3VyY2VfaWQYECABKAkSLQoJcG9zdGVkX2F0GBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9kZXBhcnRtZW50X2NvZGUYEiABKAkSHQoVaW5zdXJhbmNlX2NhcmRfbnVtYmVyGBMgASgJEhAKCGJlZF9jb2RlGBQgASgJEhIKCm9yZGVyZWRfYnkYFSABKAkSLgoKb3JkZXJlZF9hdBgWIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiqgEKDkNoYXJnZVJldmVyc2VkEhEKCWNoYXJnZV9pZBgBIAEoCRIaChJyZXZlcnNlZF9jaGFyZ2VfaWQYAiABKAkSFAoMZW5jb3VudGVyX2lkGAMgASgJEhIKCnBhdGllbnRfaWQYBCABKAkSDgoGcmVhc29uGAUgASgJEi8KC3JldmVyc2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCr7AQoOQ2hhcmdlSXRlbVR5cGUSIAocQ0hBUkdFX0lURU1fVFlQRV9VTlNQRUNJRklFRBAAEhkKFUNIQVJHRV9JVEVNX1RZUEVfRVhBTRABEhwKGENIQVJHRV9JVEVNX1RZUEVfQkVEX0RBWRACEhgKFENIQVJHRV9JVEVNX1RZUEVfTEFCEAMSHAoYQ0hBUkdFX0lURU1fVFlQRV9JTUFHSU5HEAQSHgoaQ0hBUkdFX0lURU1fVFlQRV9QUk9DRURVUkUQBRIZChVDSEFSR0VfSVRFTV9UWVBFX0RSVUcQBhIbChdDSEFSR0VfSVRFTV9UWVBFX1NVUFBMWRAHYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A line posted to an encounter's ledger. Amounts are VND decimal strings (QĐ 130 §1.12 rounding already
@@ -112,6 +112,43 @@ export type ChargePosted = Message<"hosp.his.v1.ChargePosted"> & {
    * @generated from field: google.protobuf.Timestamp posted_at = 17;
    */
   postedAt?: Timestamp | undefined;
+
+  /**
+   * MA_KHOA of QĐ 130 XML3: the encounter's department when the line was posted.
+   *
+   * @generated from field: string department_code = 18;
+   */
+  departmentCode: string;
+
+  /**
+   * The BHYT card whose coverage priced the line (coverage_percent); empty for a self-paying encounter. When
+   * the card changes during the episode (EncounterCoverageChanged), lines on either side carry their own card.
+   *
+   * @generated from field: string insurance_card_number = 19;
+   */
+  insuranceCardNumber: string;
+
+  /**
+   * MA_GIUONG of QĐ 130 XML3: the encounter's bed when a bed-day line was posted; empty for other lines.
+   *
+   * @generated from field: string bed_code = 20;
+   */
+  bedCode: string;
+
+  /**
+   * MA_BAC_SI of QĐ 130 XML3, as the platform's actor id: the ordering provider of an order's line, the
+   * prescriber of a prescription's line, otherwise whoever posted the line (empty when the request named none).
+   *
+   * @generated from field: string ordered_by = 21;
+   */
+  orderedBy: string;
+
+  /**
+   * NGAY_YL of QĐ 130 XML3: when the order or prescription was placed; posted_at for lines posted directly.
+   *
+   * @generated from field: google.protobuf.Timestamp ordered_at = 22;
+   */
+  orderedAt?: Timestamp | undefined;
 };
 
 /**

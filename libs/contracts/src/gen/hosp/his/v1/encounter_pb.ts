@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/encounter.proto.
  */
 export const file_hosp_his_v1_encounter: GenFile = /*@__PURE__*/
-  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIpcCChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCGNvdmVyYWdlGAcgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USFAoMcXVldWVfdGlja2V0GAggASgJItkBChFFbmNvdW50ZXJDb3ZlcmFnZRIdChVpbnN1cmFuY2VfY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRIYChBjb3ZlcmFnZV9wZXJjZW50GAMgASgJEiUKBXJvdXRlGAQgASgOMhYuaG9zcC5oaXMudjEuQ2FyZVJvdXRlEhcKD2NhcmRfdmFsaWRfZnJvbRgFIAEoCRIVCg1jYXJkX3ZhbGlkX3RvGAYgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgHIAEoCSLAAQoURW5jb3VudGVyVHJhbnNmZXJyZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHAoUZnJvbV9kZXBhcnRtZW50X2NvZGUYAyABKAkSGgoSdG9fZGVwYXJ0bWVudF9jb2RlGAQgASgJEhAKCGJlZF9jb2RlGAUgASgJEjIKDnRyYW5zZmVycmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLpAQoTRW5jb3VudGVyRGlzY2hhcmdlZBIUCgxlbmNvdW50ZXJfaWQYASABKAkSEgoKcGF0aWVudF9pZBgCIAEoCRIPCgdvdXRjb21lGAMgASgJEhYKDmRpc2NoYXJnZV90eXBlGAQgASgJEhYKDm1haW5fZGlhZ25vc2lzGAUgASgJEhsKE3NlY29uZGFyeV9kaWFnbm9zZXMYBiADKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAcgASgJEjEKDWRpc2NoYXJnZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIsUBCg9FbmNvdW50ZXJDbG9zZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHQoVdG90YWxfaG9zcGl0YWxfYW1vdW50GAMgASgJEhwKFHRvdGFsX2luc3VyZXJfYW1vdW50GAQgASgJEhwKFHRvdGFsX3BhdGllbnRfYW1vdW50GAUgASgJEi0KCWNsb3NlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqsgEKDkVuY291bnRlckNsYXNzEh8KG0VOQ09VTlRFUl9DTEFTU19VTlNQRUNJRklFRBAAEh4KGkVOQ09VTlRFUl9DTEFTU19PVVRQQVRJRU5UEAESHQoZRU5DT1VOVEVSX0NMQVNTX0VNRVJHRU5DWRACEiEKHUVOQ09VTlRFUl9DTEFTU19EQVlfVFJFQVRNRU5UEAMSHQoZRU5DT1VOVEVSX0NMQVNTX0lOUEFUSUVOVBAEKnMKCUNhcmVSb3V0ZRIaChZDQVJFX1JPVVRFX1VOU1BFQ0lGSUVEEAASFgoSQ0FSRV9ST1VURV9DT1JSRUNUEAESGAoUQ0FSRV9ST1VURV9FTUVSR0VOQ1kQAhIYChRDQVJFX1JPVVRFX09GRl9ST1VURRADYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIpcCChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCGNvdmVyYWdlGAcgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USFAoMcXVldWVfdGlja2V0GAggASgJItkBChFFbmNvdW50ZXJDb3ZlcmFnZRIdChVpbnN1cmFuY2VfY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRIYChBjb3ZlcmFnZV9wZXJjZW50GAMgASgJEiUKBXJvdXRlGAQgASgOMhYuaG9zcC5oaXMudjEuQ2FyZVJvdXRlEhcKD2NhcmRfdmFsaWRfZnJvbRgFIAEoCRIVCg1jYXJkX3ZhbGlkX3RvGAYgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgHIAEoCSLAAQoURW5jb3VudGVyVHJhbnNmZXJyZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHAoUZnJvbV9kZXBhcnRtZW50X2NvZGUYAyABKAkSGgoSdG9fZGVwYXJ0bWVudF9jb2RlGAQgASgJEhAKCGJlZF9jb2RlGAUgASgJEjIKDnRyYW5zZmVycmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLWAQoYRW5jb3VudGVyQ292ZXJhZ2VDaGFuZ2VkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjAKCGNvdmVyYWdlGAMgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USHAoUcHJldmlvdXNfY2FyZF9udW1iZXIYBCABKAkSMAoMZWZmZWN0aXZlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBiABKAki6QEKE0VuY291bnRlckRpc2NoYXJnZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIWCg5kaXNjaGFyZ2VfdHlwZRgEIAEoCRIWCg5tYWluX2RpYWdub3NpcxgFIAEoCRIbChNzZWNvbmRhcnlfZGlhZ25vc2VzGAYgAygJEhcKD2RlcGFydG1lbnRfY29kZRgHIAEoCRIxCg1kaXNjaGFyZ2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLFAQoPRW5jb3VudGVyQ2xvc2VkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEh0KFXRvdGFsX2hvc3BpdGFsX2Ftb3VudBgDIAEoCRIcChR0b3RhbF9pbnN1cmVyX2Ftb3VudBgEIAEoCRIcChR0b3RhbF9wYXRpZW50X2Ftb3VudBgFIAEoCRItCgljbG9zZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKrIBCg5FbmNvdW50ZXJDbGFzcxIfChtFTkNPVU5URVJfQ0xBU1NfVU5TUEVDSUZJRUQQABIeChpFTkNPVU5URVJfQ0xBU1NfT1VUUEFUSUVOVBABEh0KGUVOQ09VTlRFUl9DTEFTU19FTUVSR0VOQ1kQAhIhCh1FTkNPVU5URVJfQ0xBU1NfREFZX1RSRUFUTUVOVBADEh0KGUVOQ09VTlRFUl9DTEFTU19JTlBBVElFTlQQBCpzCglDYXJlUm91dGUSGgoWQ0FSRV9ST1VURV9VTlNQRUNJRklFRBAAEhYKEkNBUkVfUk9VVEVfQ09SUkVDVBABEhgKFENBUkVfUk9VVEVfRU1FUkdFTkNZEAISGAoUQ0FSRV9ST1VURV9PRkZfUk9VVEUQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * A patient checked in or was admitted (HL7 ADT^A04 / ADT^A01 meaning). Topic his.encounter.v1,
@@ -79,7 +79,8 @@ export const EncounterStartedSchema: GenMessage<EncounterStarted> = /*@__PURE__*
   messageDesc(file_hosp_his_v1_encounter, 0);
 
 /**
- * The insurance context fixed at check-in, which claims needs to price the episode.
+ * The insurance context of an encounter, which claims needs to price the episode: set at check-in
+ * (EncounterStarted) and replaced when another card is presented during the stay (EncounterCoverageChanged).
  *
  * @generated from message hosp.his.v1.EncounterCoverage
  */
@@ -174,6 +175,57 @@ export const EncounterTransferredSchema: GenMessage<EncounterTransferred> = /*@_
   messageDesc(file_hosp_his_v1_encounter, 2);
 
 /**
+ * Another BHYT card was presented during the encounter (renewed card, a card of another benefit level, a card
+ * brought after admission): `coverage` is the encounter's coverage from effective_at on. Lines posted before
+ * keep the coverage that priced them; claims lists every card of the episode in XML1 MA_THE_BHYT, MA_DKBD,
+ * GT_THE_TU and GT_THE_DEN, ";"-joined (QĐ 130 XML1). Topic his.encounter.v1, key patient_id.
+ *
+ * @generated from message hosp.his.v1.EncounterCoverageChanged
+ */
+export type EncounterCoverageChanged = Message<"hosp.his.v1.EncounterCoverageChanged"> & {
+  /**
+   * @generated from field: string encounter_id = 1;
+   */
+  encounterId: string;
+
+  /**
+   * @generated from field: string patient_id = 2;
+   */
+  patientId: string;
+
+  /**
+   * @generated from field: hosp.his.v1.EncounterCoverage coverage = 3;
+   */
+  coverage?: EncounterCoverage | undefined;
+
+  /**
+   * The card that covered the encounter until effective_at; empty when it was self-paying until then.
+   *
+   * @generated from field: string previous_card_number = 4;
+   */
+  previousCardNumber: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp effective_at = 5;
+   */
+  effectiveAt?: Timestamp | undefined;
+
+  /**
+   * Why the card changed, as the caller gave it; may be empty.
+   *
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message hosp.his.v1.EncounterCoverageChanged.
+ * Use `create(EncounterCoverageChangedSchema)` to create a new message.
+ */
+export const EncounterCoverageChangedSchema: GenMessage<EncounterCoverageChanged> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 3);
+
+/**
  * A patient was discharged (HL7 ADT^A03 meaning). Topic his.encounter.v1, key patient_id.
  *
  * @generated from message hosp.his.v1.EncounterDischarged
@@ -233,7 +285,7 @@ export type EncounterDischarged = Message<"hosp.his.v1.EncounterDischarged"> & {
  * Use `create(EncounterDischargedSchema)` to create a new message.
  */
 export const EncounterDischargedSchema: GenMessage<EncounterDischarged> = /*@__PURE__*/
-  messageDesc(file_hosp_his_v1_encounter, 3);
+  messageDesc(file_hosp_his_v1_encounter, 4);
 
 /**
  * The episode is complete: no more charges, ready for the BHYT claim. Topic his.encounter.v1, key patient_id.
@@ -279,7 +331,7 @@ export type EncounterClosed = Message<"hosp.his.v1.EncounterClosed"> & {
  * Use `create(EncounterClosedSchema)` to create a new message.
  */
 export const EncounterClosedSchema: GenMessage<EncounterClosed> = /*@__PURE__*/
-  messageDesc(file_hosp_his_v1_encounter, 4);
+  messageDesc(file_hosp_his_v1_encounter, 5);
 
 /**
  * The kind of encounter. Outpatient exam, emergency, day treatment and inpatient admission are the
