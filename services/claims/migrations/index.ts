@@ -1,7 +1,8 @@
 import type { MigrationClass } from '@hosp/platform-persistence';
+import { ClaimsSchema1764300000000 } from './1764300000000-claims-schema';
 
 /**
  * This service's own migrations, in order. The platform's outbox/inbox migration runs before them
- * (PlatformModule). Tables arrive with the service's capabilities; see README.md "Tables owned".
+ * (PlatformModule). See README.md "Tables owned".
  */
-export const serviceMigrations: MigrationClass[] = [];
+export const serviceMigrations: MigrationClass[] = [ClaimsSchema1764300000000];

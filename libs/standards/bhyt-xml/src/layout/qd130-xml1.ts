@@ -1,0 +1,101 @@
+import {
+  CARD_CODE,
+  DISCHARGE_TYPE_CODES,
+  FACILITY_CODE,
+  GENDERS,
+  RESIDENCE_AREAS,
+  TEN_DIGITS,
+  TREATMENT_OUTCOMES_QD130,
+  VISIT_TYPES_QD824,
+} from './code-lists';
+import { DATE, MULTI, N, REQ, S, amount, codes, date, dateTime, pattern } from './field-builders';
+import type { TableSpec } from './types';
+
+/**
+ * XML1, the visit summary (`TONG_HOP`, a single record), as QĐ 130 defined it: spec §1.7 with the "Type (130)"
+ * and "Max (130)" columns, without the 4750 row NHOM_MAU [P*]. Order: the BHXH skeleton [P].
+ *
+ * Required [I, from the row meanings]: identity (items 1–4, 6, 7), GT_THE_TU/DEN ("no card → admission /
+ * discharge date", items 18–19, so never empty), the discharge diagnosis and exactly one main ICD-10 code
+ * (items 25–26), category, arrival and end (30, 34, 36), days and outcome (38, 40, 41), every T_* amount
+ * (44–52, written as 0 when nothing), settlement period (53–54), visit type, department and facility (55–57).
+ */
+export const QD130_XML1: TableSpec = {
+  id: 'XML1',
+  title: 'Visit summary',
+  specSection: '§1.7',
+  root: 'TONG_HOP',
+  list: null,
+  record: null,
+  signatureSlot: false,
+  sentByHis: true,
+  fields: [
+    S('MA_LK', 100, REQ),
+    N('STT', 10, REQ),
+    S('MA_BN', 100, REQ),
+    S('HO_TEN', 255, REQ),
+    N('SO_CCCD', 15),
+    S('NGAY_SINH', 12, REQ, { format: 'birth-datetime' }),
+    N('GIOI_TINH', 1, REQ, codes(GENDERS)),
+    N('MA_QUOCTICH', 3),
+    N('MA_DANTOC', 2),
+    N('MA_NGHE_NGHIEP', 5),
+    S('DIA_CHI', 1024),
+    S('MATINH_CU_TRU', 3),
+    S('MAHUYEN_CU_TRU', 3),
+    S('MAXA_CU_TRU', 5),
+    N('DIEN_THOAI', 15),
+    S('MA_THE_BHYT', null, MULTI, pattern(CARD_CODE)),
+    S('MA_DKBD', null, MULTI, pattern(FACILITY_CODE)),
+    S('GT_THE_TU', null, MULTI, DATE, REQ),
+    S('GT_THE_DEN', null, MULTI, DATE, REQ),
+    S('NGAY_MIEN_CCT', 12, { format: 'date-or-datetime' }),
+    S('LY_DO_VV', null),
+    S('LY_DO_VNT', null),
+    S('MA_LY_DO_VNT', 5),
+    S('CHAN_DOAN_VAO', null),
+    S('CHAN_DOAN_RV', null, REQ),
+    S('MA_BENH_CHINH', 7, REQ),
+    S('MA_BENH_KT', 100, MULTI, { maxItems: 12 }),
+    S('MA_BENH_YHCT', 255),
+    S('MA_PTTT_QT', 125, MULTI),
+    S('MA_DOITUONG_KCB', 3, REQ),
+    S('MA_NOI_DI', 5, pattern(FACILITY_CODE)),
+    S('MA_NOI_DEN', 5, pattern(FACILITY_CODE)),
+    N('MA_TAI_NAN', 1),
+    dateTime('NGAY_VAO', REQ),
+    dateTime('NGAY_VAO_NOI_TRU'),
+    dateTime('NGAY_RA', REQ),
+    S('GIAY_CHUYEN_TUYEN', 50),
+    N('SO_NGAY_DTRI', 3, REQ),
+    S('PP_DIEU_TRI', null),
+    N('KET_QUA_DTRI', 1, REQ, codes(TREATMENT_OUTCOMES_QD130)),
+    N('MA_LOAI_RV', 1, REQ, codes(DISCHARGE_TYPE_CODES)),
+    S('GHI_CHU', null),
+    dateTime('NGAY_TTOAN'),
+    amount('T_THUOC'),
+    amount('T_VTYT'),
+    amount('T_TONGCHI_BV'),
+    amount('T_TONGCHI_BH'),
+    amount('T_BNTT'),
+    amount('T_BNCCT'),
+    amount('T_BHTT'),
+    amount('T_NGUONKHAC'),
+    amount('T_BHTT_GDV'),
+    N('NAM_QT', 4, REQ),
+    N('THANG_QT', 2, REQ),
+    N('MA_LOAI_KCB', 2, REQ, codes(VISIT_TYPES_QD824)),
+    S('MA_KHOA', 50, MULTI, REQ),
+    S('MA_CSKCB', 5, REQ, pattern(FACILITY_CODE)),
+    S('MA_KHUVUC', 2, codes(RESIDENCE_AREAS)),
+    S('CAN_NANG', 6, { format: 'weight' }),
+    // Newborn weight(s) in grams, ';'-separated (item 60); the precision is not given [I].
+    S('CAN_NANG_CON', 100, MULTI, { format: 'number' }),
+    date('NAM_NAM_LIEN_TUC'),
+    // "Follow-up date(s) yyyymmdd" in a 50-character field: a ';'-list like the other multi-value fields [I].
+    S('NGAY_TAI_KHAM', 50, MULTI, DATE),
+    S('MA_HSBA', 100),
+    S('MA_TTDV', 10, pattern(TEN_DIGITS)),
+    S('DU_PHONG', null),
+  ],
+};

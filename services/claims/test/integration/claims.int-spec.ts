@@ -1,0 +1,205 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { CareRoute, ClaimSubmissionFailedSchema, ClaimSubmittedSchema, Topics } from '@hosp/contracts';
+import { eventually, type JsonApi, jsonApi, readEvents } from '@hosp/service-testing';
+import { verifyEnveloped } from '@hosp/standards-bhyt-xml';
+import {
+  bootClaims,
+  CLAIMS_CATALOG,
+  type ClaimsHarness,
+  FACILITY,
+  newCard,
+  OUTPATIENT_LINES,
+  publishEpisode,
+} from './support/claims-fixture';
+
+/**
+ * Claims against the real stack, with the test standing in for HIS, LIS and RIS (their events on Kafka) and the
+ * BHXH gateway simulator in place of the insurance agency: a good episode is assembled, validated, signed,
+ * checked in and submitted; each kind of bad input is caught with a located error and nothing is sent; a
+ * gateway outage loses nothing.
+ */
+/** The transaction id the simulator gave the episode's claim. */
+function transactionOf(h: ClaimsHarness, encounterId: string): string {
+  return h.gateway.received.find((d) => d.kind === 'claim' && d.episodeKey === encounterId)!.transactionId!;
+}
+
+describe('claims: from the episode events to the insurance gateway', () => {
+  let h: ClaimsHarness;
+  let call: JsonApi;
+
+  beforeAll(async () => {
+    h = await bootClaims({ CLAIMS_SUBMIT_MAX_ATTEMPTS: '3' });
+    call = jsonApi(h.claims, { 'x-actor-id': 'ketoan-lan' });
+    expect((await call('PUT', '/catalog/items', { items: CLAIMS_CATALOG })).status).toBe(200);
+  }, 180_000);
+  afterAll(() => h?.close(), 60_000);
+
+  const claimOf = (encounterId: string, status?: string) =>
+    eventually(
+      async () => {
+        const r = await call('GET', `/encounters/${encounterId}/claim`);
+        return r.status === 200 && (!status || r.body.status === status) ? r.body : undefined;
+      },
+      `the claim of ${encounterId}${status ? ` ${status}` : ''}`,
+      60_000,
+    );
+
+  it('assembles, signs, checks in and submits an outpatient visit; the receipt is kept', async () => {
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES });
+    const claim = await claimOf(ep.encounterId, 'submitted');
+    expect(claim).toMatchObject({ version: 1, episodeKey: ep.encounterId, errors: [] });
+
+    // Money: 80% card, correct route; amounts recomputed by claims from prices and quantities.
+    const tables = (await call('GET', `/claims/${claim.id}/tables`)).body;
+    const x1 = tables.XML1[0];
+    expect(x1).toMatchObject({
+      MA_THE_BHYT: ep.card.number,
+      MA_CSKCB: FACILITY,
+      MA_BENH_CHINH: 'J06.9',
+      MA_LOAI_KCB: '01',
+      MA_DOITUONG_KCB: '1.1',
+      T_TONGCHI_BV: '586500',
+      T_THUOC: '12000',
+    });
+    // In scope: 34,500 + 35,000 + 480,000 + 12,000 = 561,500; 80% of it is claimed.
+    expect(x1.T_TONGCHI_BH).toBe('561500');
+    expect(x1.T_BHTT).toBe('449200');
+    expect(x1.T_BNCCT).toBe('112300');
+    expect(x1.T_BNTT).toBe('25000');
+    expect(tables.XML2).toHaveLength(1);
+    expect(tables.XML2[0]).toMatchObject({
+      MA_THUOC: '40.17',
+      TT_THAU: '123/QĐ-SYT;G1;N4;2026',
+      LIEU_DUNG: expect.stringContaining('2 lần/ngày'),
+    });
+    expect(tables.XML3.map((r: Record<string, string>) => r['MA_NHOM'])).toEqual(['13', '1', '2']);
+    expect(tables.XML3[1]).toMatchObject({ NGUOI_THUC_HIEN: 'CCHN-0046', MA_DICH_VU: '22.0120.1370' });
+    expect(tables.XML4.map((r: Record<string, string>) => r['MA_BS_DOC_KQ']).sort()).toEqual([
+      'CCHN-0046',
+      'CCHN-0047',
+    ]);
+
+    // The signed XML verifies, against the registered certificate only.
+    const xml = (await fetch(`${h.claims.baseUrl}/claims/${claim.id}/xml`)).text();
+    expect(verifyEnveloped(await xml, { trustedCertificatesPem: [h.certificatePem] })).toMatchObject({
+      ok: true,
+    });
+
+    // The gateway got a check-in first, then the claim, and accepted both; the receipt is stored for good.
+    const mine = h.gateway.received.filter((d) => d.episodeKey === ep.encounterId);
+    expect(mine.map((d) => [d.kind, d.resultCode])).toEqual([
+      ['check-in', '200'],
+      ['claim', '200'],
+    ]);
+    expect(mine[1]!.tables['XML1']![0]!['MA_LK']).toBe(ep.encounterId);
+    const history = (await call('GET', `/claims/${claim.id}/history`)).body;
+    const sent = history.submissions.find((s: { kind: string }) => s.kind === 'claim');
+    expect(sent).toMatchObject({ status: 'accepted', transactionId: mine[1]!.transactionId });
+    expect(sent.receipts).toEqual([
+      expect.objectContaining({ resultCode: '200', transactionId: mine[1]!.transactionId }),
+    ]);
+
+    const events = await readEvents(h.claims, Topics.ClaimsClaim, (seen) =>
+      seen.some((e) => e.type === ClaimSubmittedSchema.typeName && e.key === ep.patientId),
+    );
+    const ours = events.filter((e) => e.key === ep.patientId);
+    expect(ours.map((e) => e.type.split('.').pop())).toEqual(['ClaimAssembled', 'ClaimSubmitted']);
+    expect(fromBinary(ClaimSubmittedSchema, ours[1]!.value)).toMatchObject({
+      encounterId: ep.encounterId,
+      receiptCode: transactionOf(h, ep.encounterId),
+      version: 1,
+    });
+  }, 120_000);
+
+  it('waits for charges that arrive after the close, then builds the claim', async () => {
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES, closeBeforeLastCharge: true });
+    const claim = await claimOf(ep.encounterId, 'submitted');
+    expect((await call('GET', `/claims/${claim.id}/tables`)).body.XML1[0].T_TONGCHI_BV).toBe('586500');
+  }, 120_000);
+
+  it.each([
+    [
+      'an expired card',
+      {
+        card: {
+          number: newCard(4),
+          validFrom: '2025-01-01',
+          validTo: '2025-06-30',
+          registrationFacility: FACILITY,
+        },
+      },
+      { table: 'XML3', row: 1, field: 'NGAY_YL', code: 'CARD_EXPIRED' },
+    ],
+    [
+      'a visit on the correct route with a card registered elsewhere and no referral',
+      {
+        card: {
+          number: newCard(4),
+          validFrom: '2026-01-01',
+          validTo: '2026-12-31',
+          registrationFacility: '01001',
+          route: CareRoute.CORRECT,
+        },
+      },
+      { table: 'XML1', row: 1, field: 'MA_NOI_DI', code: 'WRONG_ROUTE' },
+    ],
+    [
+      'a missing diagnosis',
+      { mainDiagnosis: '' },
+      { table: 'XML1', row: 1, field: 'MA_BENH_CHINH', code: 'MISSING_DIAGNOSIS' },
+    ],
+    [
+      'a service without a BHYT price',
+      { lines: [OUTPATIENT_LINES[0]!, { ...OUTPATIENT_LINES[2]!, insurancePrice: '' }] },
+      { table: 'XML3', row: 2, field: 'DON_GIA_BH', code: 'NO_INSURANCE_PRICE' },
+    ],
+  ])(
+    'catches %s with a located error and sends nothing',
+    async (_what, spec, expected) => {
+      const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES, ...spec });
+      const claim = await claimOf(ep.encounterId, 'invalid');
+      const report = (await call('GET', `/claims/${claim.id}/validation`)).body;
+      expect(report.valid).toBe(false);
+      expect(report.errors).toContainEqual(
+        expect.objectContaining({ ...expected, reason: expect.any(String) }),
+      );
+      expect((await call('GET', `/claims/${claim.id}/xml`)).status).toBe(409);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(h.gateway.received.filter((d) => d.kind === 'claim' && d.episodeKey === ep.encounterId)).toEqual(
+        [],
+      );
+    },
+    120_000,
+  );
+
+  it('keeps a claim through a gateway outage and sends it when the gateway answers again', async () => {
+    h.gateway.failNext(2);
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES });
+    const claim = await claimOf(ep.encounterId, 'submitted');
+    const history = (await call('GET', `/claims/${claim.id}/history`)).body;
+    const all = history.submissions.flatMap((s: { receipts: { httpStatus: number }[] }) => s.receipts);
+    expect(all.filter((r: { httpStatus: number }) => r.httpStatus === 503)).toHaveLength(2);
+  }, 120_000);
+
+  it('parks a claim the gateway refuses to take, and re-sends it once requeued', async () => {
+    await h.gateway.stop();
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES });
+    const parked = await claimOf(ep.encounterId, 'parked');
+    const failed = await readEvents(h.claims, Topics.ClaimsClaim, (seen) =>
+      seen.some((e) => e.type === ClaimSubmissionFailedSchema.typeName && e.key === ep.patientId),
+    );
+    const event = failed.find(
+      (e) => e.type === ClaimSubmissionFailedSchema.typeName && e.key === ep.patientId,
+    )!;
+    expect(fromBinary(ClaimSubmissionFailedSchema, event.value)).toMatchObject({
+      encounterId: ep.encounterId,
+      outcome: 'parked',
+      message: expect.stringContaining('unreachable'),
+    });
+    await h.gateway.start();
+    const history = (await call('GET', `/claims/${parked.id}/history`)).body;
+    for (const s of history.submissions.filter((x: { status: string }) => x.status === 'parked'))
+      expect((await call('POST', `/submissions/${s.id}/requeue`)).status).toBe(202);
+    await claimOf(ep.encounterId, 'submitted');
+  }, 120_000);
+});
