@@ -17,6 +17,20 @@ port_of() {
   esac
 }
 
+AUTH_DEV_PORT="${AUTH_DEV_PORT:-3099}"
+
+# The development token issuer (scripts/dev-issuer.ts) when no hospital issuer is configured.
+start_dev_issuer() {
+  if [ -n "${AUTH_ISSUER:-}" ]; then return; fi
+  if ! curl -fsS "http://127.0.0.1:$AUTH_DEV_PORT/jwks.json" >/dev/null 2>&1; then
+    nohup npx tsx --tsconfig tsconfig.base.json scripts/dev-issuer.ts >"$RUN_DIR/dev-issuer.log" 2>&1 &
+    echo $! >"$RUN_DIR/dev-issuer.pid"
+    for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$AUTH_DEV_PORT/jwks.json" >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+  export AUTH_ISSUER="http://127.0.0.1:$AUTH_DEV_PORT" AUTH_AUDIENCE="${AUTH_AUDIENCE:-hosp-platform}"
+  export AUTH_JWKS_URL="$AUTH_ISSUER/jwks.json"
+}
+
 stop_services() {
   for s in "${SERVICES[@]}"; do
     pidf="$RUN_DIR/$s.pid"
@@ -26,6 +40,7 @@ stop_services() {
     fi
     rm -f "$pidf"
   done
+  if [ -f "$RUN_DIR/dev-issuer.pid" ]; then kill -TERM "$(cat "$RUN_DIR/dev-issuer.pid")" 2>/dev/null || true; rm -f "$RUN_DIR/dev-issuer.pid"; fi
 }
 
 up() {
@@ -37,9 +52,12 @@ up() {
   npx nx run-many -t build --parallel=2 --outputStyle=static
   mkdir -p "$RUN_DIR"
   stop_services
+  step "token issuer"
+  start_dev_issuer
   step "start the services"
   for s in "${SERVICES[@]}"; do
     PORT="$(port_of "$s")" FACILITY_CODE="${FACILITY_CODE:-79001}" KAFKA_BROKERS="$KAFKA_BROKERS" \
+      AUTH_ISSUER="$AUTH_ISSUER" AUTH_AUDIENCE="$AUTH_AUDIENCE" AUTH_JWKS_URL="${AUTH_JWKS_URL:-}" \
       DATABASE_SERVER_URL="$DATABASE_SERVER_URL" \
       nohup node "dist/services/$s/main.js" >"$RUN_DIR/$s.log" 2>&1 &
     echo $! >"$RUN_DIR/$s.pid"
@@ -65,7 +83,8 @@ status() {
     printf '%-24s %-26s %s\n' "$s" "$url" "$ready"
   done
   echo
-  echo "each service: /health/live  /health/ready  /metrics  /docs (OpenAPI)"
+  echo "each service: /health/live  /health/ready  /metrics  /docs (OpenAPI); every other route needs a bearer token"
+  echo "tokens (development issuer): http://127.0.0.1:$AUTH_DEV_PORT/token, accounts in .stack/dev-issuer/accounts.json"
   echo "event catalogue: docs/asyncapi.yaml   stop everything: npm run platform -- down"
   npm run -s stack -- status || true
 }

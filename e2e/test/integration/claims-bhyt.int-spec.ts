@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { ReportFinalizedSchema, ResultFinalizedSchema, Topics } from '@hosp/contracts';
 import {
+  authHeader,
   bootService,
   type BootedService,
   eventually,
@@ -180,7 +181,9 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
 
   /** The independent checks every claim must pass; returns the decoded tables. */
   async function verifyIndependently(claimId: string, name: string) {
-    const xml = await (await fetch(`${claims.baseUrl}/claims/${claimId}/xml`)).text();
+    const xml = await (
+      await fetch(`${claims.baseUrl}/claims/${claimId}/xml`, { headers: await authHeader() })
+    ).text();
     const file = join(dir, `${name}.xml`);
     writeFileSync(file, xml);
     const verified = run('xmlsec1', ['--verify', '--pubkey-cert-pem', certPath, file]);

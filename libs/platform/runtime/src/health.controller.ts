@@ -1,3 +1,4 @@
+import { Public } from '@hosp/platform-auth';
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -13,6 +14,7 @@ import { KafkaProbeLifecycle } from './kafka.providers';
  * both answer (send it traffic only then). Ready answers 503 with the failing dependency named.
  */
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

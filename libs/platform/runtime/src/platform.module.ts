@@ -9,6 +9,7 @@ import {
   openServiceDataSource,
   serviceDataSourceOptions,
 } from '@hosp/platform-persistence';
+import { AuthModule } from '@hosp/platform-auth';
 import { LoggerModule } from 'nestjs-pino';
 import { HealthController } from './health.controller';
 import { KAFKA, KAFKA_SETTINGS, kafkaProviders, OutboxRelayLifecycle } from './kafka.providers';
@@ -32,6 +33,8 @@ export class PlatformModule {
       global: true,
       imports: [
         DiscoveryModule,
+        // Every HTTP route needs a verified bearer token and a declared access policy (security issue).
+        AuthModule.forRoot(),
         // A factory, so LOG_LEVEL is read when the application boots, not when the module file is imported.
         LoggerModule.forRootAsync({ useFactory: () => loggerParams(def.service) }),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { configureApp, type ServiceDefinition } from '@hosp/platform-runtime';
 import type { AddressInfo } from 'node:net';
 import { isolatedContext, type IsolatedContext } from '@hosp/testing';
+import { testAuthEnv } from './auth';
 
 export interface BootedService {
   app: INestApplication;
@@ -38,6 +39,7 @@ export async function bootService(
   process.env['KAFKA_TOPIC_PREFIX'] = ctx.topicPrefix;
   process.env['FACILITY_CODE'] = '79001';
   process.env['LOG_LEVEL'] = process.env['LOG_LEVEL'] ?? 'warn';
+  Object.assign(process.env, await testAuthEnv());
   const moduleRef = await Test.createTestingModule({ imports: [appModule] }).compile();
   const app = moduleRef.createNestApplication({ bufferLogs: true });
   configureApp(app, def);

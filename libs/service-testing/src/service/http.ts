@@ -1,3 +1,5 @@
+import type { Role } from '@hosp/platform-auth';
+import { tokenFor } from './auth';
 import type { BootedService } from './boot-service';
 
 export interface JsonResponse {
@@ -14,15 +16,39 @@ export type JsonApi = (
   headers?: Record<string, string>,
 ) => Promise<JsonResponse>;
 
-/** A JSON client for a booted service: status and parsed body, never throwing on 4xx/5xx. */
-export function jsonApi(booted: BootedService, defaultHeaders: Record<string, string> = {}): JsonApi {
+export interface JsonApiOptions {
+  /** The roles of the acting user's token (default: every role). */
+  roles?: readonly Role[];
+  /** Send no token at all. */
+  anonymous?: boolean;
+}
+
+/**
+ * A JSON client for a booted service: status and parsed body, never throwing on 4xx/5xx. Each call carries a
+ * bearer token from the test issuer for the acting user, named by the `x-actor-id` header (default or per call;
+ * `test-user` when absent), unless the call sets `authorization` itself.
+ */
+export function jsonApi(
+  booted: BootedService,
+  defaultHeaders: Record<string, string> = {},
+  options: JsonApiOptions = {},
+): JsonApi {
   return async (method, path, body, headers = {}) => {
+    const all: Record<string, string> = { 'content-type': 'application/json', ...defaultHeaders, ...headers };
+    if (!options.anonymous && !all['authorization'])
+      all['authorization'] = `Bearer ${await tokenFor(all['x-actor-id'] ?? 'test-user', options.roles)}`;
     const res = await fetch(`${booted.baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...defaultHeaders, ...headers },
+      headers: all,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, body: parsed };
   };
 }

@@ -4,6 +4,8 @@ import { PatientRegisteredSchema, Topics } from '@hosp/contracts';
 import { type ConsumedEvent, OutboxWriter } from '@hosp/platform-kafka';
 import { EventConsumer, OnEvent, PlatformModule, type ServiceDefinition } from '@hosp/platform-runtime';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Access } from '@hosp/platform-auth';
+import { authHeader } from '../../src/service/auth';
 import { bootService, type BootedService } from '../../src/service/boot-service';
 
 class Registrations1763700000100 implements MigrationInterface {
@@ -19,6 +21,7 @@ class Registrations1763700000100 implements MigrationInterface {
 }
 
 /** The write side: a REST call changes state and appends the event in the same transaction. */
+@Access({ read: ['receptionist'], write: ['receptionist'] })
 @Controller('patients')
 class RegistrationController {
   constructor(
@@ -104,6 +107,7 @@ describe('PlatformModule: @EventConsumer groups run for the life of the service'
       headers: {
         'content-type': 'application/json',
         'x-correlation-id': 'kiosk-7-0001',
+        ...(await authHeader('kiosk-7')),
         traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
       },
       body: JSON.stringify({ patientId: 'P-0001', fullName: 'Trần Văn Bình' }),

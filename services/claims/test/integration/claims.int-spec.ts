@@ -1,6 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { CareRoute, ClaimSubmissionFailedSchema, ClaimSubmittedSchema, Topics } from '@hosp/contracts';
-import { eventually, type JsonApi, jsonApi, readEvents } from '@hosp/service-testing';
+import { authHeader, eventually, type JsonApi, jsonApi, readEvents } from '@hosp/service-testing';
 import { verifyEnveloped } from '@hosp/standards-bhyt-xml';
 import {
   bootClaims,
@@ -80,7 +80,9 @@ describe('claims: from the episode events to the insurance gateway', () => {
     ]);
 
     // The signed XML verifies, against the registered certificate only.
-    const xml = (await fetch(`${h.claims.baseUrl}/claims/${claim.id}/xml`)).text();
+    const xml = (
+      await fetch(`${h.claims.baseUrl}/claims/${claim.id}/xml`, { headers: await authHeader() })
+    ).text();
     expect(verifyEnveloped(await xml, { trustedCertificatesPem: [h.certificatePem] })).toMatchObject({
       ok: true,
     });

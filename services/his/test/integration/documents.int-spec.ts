@@ -1,3 +1,4 @@
+import { authHeader } from '@hosp/service-testing';
 import type { BootedService } from '@hosp/service-testing';
 import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { Client } from 'pg';
@@ -500,7 +501,7 @@ describe('HIS signed clinical documents', () => {
       }).replace('"t":"x"', '"t":"\\ud800"');
       const res = await fetch(`${booted.baseUrl}/patients/${patientId}/documents`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-actor-id': 'bs-tran' },
+        headers: { 'content-type': 'application/json', ...(await authHeader('bs-tran')) },
         body: lone,
       });
       expect(res.status).toBe(400);

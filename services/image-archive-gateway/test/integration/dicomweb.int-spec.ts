@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { authHeader } from '@hosp/service-testing';
 import { readFileMeta } from '@hosp/standards-dicom';
 import { type Archive, bootArchive, sample, tool } from './support/archive-fixture';
 
@@ -43,11 +44,16 @@ describe('archive: DICOMweb', () => {
   let archive: Archive;
   let client: DicomWebClient;
   let base: string;
+  let auth: Record<string, string>;
+  /** fetch with the bearer token: DICOMweb needs one like every other route. */
+  const get = (url: string, init: RequestInit = {}) =>
+    fetch(url, { ...init, headers: { ...auth, ...((init.headers as Record<string, string>) ?? {}) } });
 
   beforeAll(async () => {
     archive = await bootArchive();
     base = `${archive.baseUrl}/dicom-web`;
-    client = new api.DICOMwebClient({ url: base }) as DicomWebClient;
+    auth = await authHeader('ktv-hung');
+    client = new api.DICOMwebClient({ url: base, headers: auth }) as DicomWebClient;
   }, 120_000);
   afterAll(() => archive?.close());
 
@@ -74,6 +80,8 @@ describe('archive: DICOMweb', () => {
       `Content-Type: ${contentType ?? `multipart/related; type="application/dicom"; boundary=${B}`}`,
       '-H',
       'Accept: application/dicom+json',
+      '-H',
+      `Authorization: ${auth['authorization']}`,
       '--data-binary',
       `@${dir}/body`,
       `${base}/studies`,
@@ -126,7 +134,7 @@ describe('archive: DICOMweb', () => {
     expect(String(v(ct, '00081190'))).toBe(`${base}/studies/${v(ct, '0020000D')}`);
 
     // A literal ^ in the value, percent-encoded (the quirk interop-peers.md found in Orthanc's DICOMweb 1.7).
-    const exact = (await fetch(`${base}/studies?PatientName=CompressedSamples%5EMR1`).then((r) =>
+    const exact = (await get(`${base}/studies?PatientName=CompressedSamples%5EMR1`).then((r) =>
       r.json(),
     )) as Attrs[];
     expect(exact.map((s) => v(s, '00100010'))).toEqual(['CompressedSamples^MR1']);
@@ -146,7 +154,7 @@ describe('archive: DICOMweb', () => {
     expect(instances.map((i) => v(i, '00080018'))).toEqual([uidOf(CT)]);
     const byModality = await client.searchForInstances({ queryParams: { Modality: 'MR' } });
     expect(byModality.map((i) => v(i, '00080018'))).toContain(uidOf(JLS));
-    const bad = await fetch(`${base}/studies?NoSuchAttribute=1`);
+    const bad = await get(`${base}/studies?NoSuchAttribute=1`);
     expect(bad.status).toBe(400);
   });
 
@@ -164,17 +172,17 @@ describe('archive: DICOMweb', () => {
     expect(v(metadata[0], '00100010')).toBe('CompressedSamples^MR1');
     expect(metadata[0]['7FE00010']).toBeUndefined();
 
-    const raw = await fetch(`${base}/studies/${stored.studyInstanceUid}`);
+    const raw = await get(`${base}/studies/${stored.studyInstanceUid}`);
     expect(raw.headers.get('content-type')).toMatch(
       /^multipart\/related; type="application\/dicom"; boundary=/,
     );
     expect(
       (
-        await fetch(`${base}/studies/${stored.studyInstanceUid}`, {
+        await get(`${base}/studies/${stored.studyInstanceUid}`, {
           headers: { accept: 'application/dicom+json' },
         })
       ).status,
     ).toBe(406);
-    expect((await fetch(`${base}/studies/1.2.3.4.5.6.7.8.9`)).status).toBe(404);
+    expect((await get(`${base}/studies/1.2.3.4.5.6.7.8.9`)).status).toBe(404);
   });
 });

@@ -205,10 +205,10 @@ describe('LIS: order to released result', () => {
     });
     expect(same.status).toBe(422);
     expect(same.body.code).toBe('SAME_VALIDATOR');
-    const noActor = await fetch(`${booted.baseUrl}/results/${creaResult.id}/medical-validation`, {
+    const noToken = await fetch(`${booted.baseUrl}/results/${creaResult.id}/medical-validation`, {
       method: 'POST',
     });
-    expect(noActor.status).toBe(400);
+    expect(noToken.status).toBe(401);
     const med = await call('POST', `/results/${creaResult.id}/medical-validation`, undefined, {
       'x-actor-id': 'bs-binh',
     });

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { AuthenticatedRequest } from '@hosp/platform-auth';
 import { CORRELATION_HEADER } from '@hosp/platform-observability';
 
 /** What an application service needs to know about the request that caused a change. */
@@ -8,15 +8,12 @@ export interface RequestContext {
   correlationId: string;
   /** The W3C traceparent the caller sent, so events continue its trace. */
   traceparent?: string;
-  /**
-   * Who acts (a clinician or user id). Until authentication lands (docs/architecture.md, security issue)
-   * it is the `x-actor-id` header; services record it, they do not trust it for authorisation.
-   */
+  /** Who acts: the subject of the verified bearer token (a user id, or a machine client's id). */
   actorId?: string;
 }
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const req = context.switchToHttp().getRequest<IncomingMessage & { id?: string }>();
+  const req = context.switchToHttp().getRequest<AuthenticatedRequest & { id?: string }>();
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -24,6 +21,6 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   return {
     correlationId: String(req.id ?? header(CORRELATION_HEADER) ?? ''),
     traceparent: header('traceparent'),
-    actorId: header('x-actor-id'),
+    actorId: req.principal?.sub,
   };
 });

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { NotFoundError } from '@hosp/platform-runtime';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -54,6 +55,10 @@ export class CatalogItemsDto {
  * be in it.
  */
 @ApiTags('catalogue')
+@Access({
+  read: ['billing-clerk', 'insurance-officer', 'integration-admin'],
+  write: ['billing-clerk', 'integration-admin'],
+})
 @Controller('catalog')
 export class CatalogController {
   constructor(private readonly db: DataSource) {}

@@ -1,3 +1,4 @@
+import { Access, Roles } from '@hosp/platform-auth';
 import { Ctx, InvalidRequestError, NotFoundError, type RequestContext } from '@hosp/platform-runtime';
 import {
   Body,
@@ -49,6 +50,10 @@ export class ResubmitDto {
 
 /** The claims API: search, a claim's tables, validation report, signed XML and history; resubmission; export. */
 @ApiTags('claims')
+@Access({
+  read: ['billing-clerk', 'insurance-officer', 'auditor', 'integration-admin'],
+  write: ['billing-clerk', 'insurance-officer'],
+})
 @Controller()
 export class ClaimsController {
   constructor(
@@ -149,6 +154,7 @@ export class ClaimsController {
   }
 
   /** The certificate claims are signed with, to register on the BHXH portal (Danh mục chứng thư số, §1.3). */
+  @Roles('integration-admin', 'insurance-officer', 'billing-clerk')
   @Get('signing/certificate')
   @Header('content-type', 'application/x-pem-file')
   certificate() {

@@ -1,9 +1,23 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CatalogService } from '../application/catalog.service';
 import { DrugItemsDto, ServiceItemsDto } from './catalog.dto';
 
 @ApiTags('catalog')
+@Access({
+  read: [
+    'receptionist',
+    'physician',
+    'nurse',
+    'billing-clerk',
+    'insurance-officer',
+    'integration-admin',
+    'lab-technician',
+    'radiographer',
+  ],
+  write: ['integration-admin', 'billing-clerk'],
+})
 @Controller('catalog')
 export class CatalogController {
   constructor(private readonly catalog: CatalogService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
@@ -22,6 +23,10 @@ export class ReverseChargeDto {
 }
 
 @ApiTags('charges')
+@Access({
+  read: ['billing-clerk', 'physician', 'nurse', 'insurance-officer'],
+  write: ['billing-clerk', 'physician', 'nurse'],
+})
 @Controller()
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -7,6 +8,7 @@ import { DocumentListQueryDto, SignDocumentDto } from './document.dto';
 const Uuid = new ParseUUIDPipe();
 
 @ApiTags('documents')
+@Access({ read: ['physician', 'nurse'], write: ['physician'] })
 @Controller()
 export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}

@@ -1,9 +1,11 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SigningKeysService } from '../application/signing-keys.service';
 import { SigningKeyDto, SigningKeyQueryDto } from './document.dto';
 
 @ApiTags('documents')
+@Access({ read: ['physician', 'integration-admin'], write: ['physician', 'integration-admin'] })
 @Controller('signing-keys')
 export class SigningKeysController {
   constructor(private readonly keys: SigningKeysService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -15,6 +16,10 @@ import {
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('encounters')
+@Access({
+  read: ['receptionist', 'physician', 'nurse', 'billing-clerk', 'insurance-officer'],
+  write: ['receptionist', 'physician', 'nurse', 'billing-clerk'],
+})
 @Controller()
 export class EncountersController {
   constructor(private readonly encounters: EncountersService) {}

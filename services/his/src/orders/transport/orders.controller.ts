@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -28,7 +29,7 @@ export class OrderLineDto {
 }
 
 export class PlaceOrdersDto {
-  /** The ordering clinician; defaults to the x-actor-id header. */
+  /** The ordering clinician; defaults to the caller (the token's subject). */
   @IsOptional() @IsString() @MaxLength(64) orderingProviderId?: string;
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -43,6 +44,7 @@ export class CancelOrderDto {
 }
 
 @ApiTags('orders')
+@Access({ read: ['physician', 'nurse', 'billing-clerk'], write: ['physician', 'nurse'] })
 @Controller()
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
@@ -52,7 +54,7 @@ export class OrdersController {
   place(@Param('id', Uuid) id: string, @Body() body: PlaceOrdersDto, @Ctx() ctx: RequestContext) {
     const provider = body.orderingProviderId ?? ctx.actorId;
     if (!provider)
-      throw InvalidRequestError.field('orderingProviderId', 'required (or send the x-actor-id header)');
+      throw InvalidRequestError.field('orderingProviderId', 'required (the token has no subject)');
     return this.orders.place(id, body.orders, provider, ctx);
   }
 

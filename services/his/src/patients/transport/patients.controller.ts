@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -7,6 +8,10 @@ import { MergePatientDto, PatientDto, PatientSearchDto, UpdatePatientDto } from 
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('patients')
+@Access({
+  read: ['receptionist', 'physician', 'nurse', 'billing-clerk', 'insurance-officer'],
+  write: ['receptionist', 'physician', 'nurse'],
+})
 @Controller('patients')
 export class PatientsController {
   constructor(private readonly patients: PatientsService) {}

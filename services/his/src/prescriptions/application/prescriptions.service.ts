@@ -25,7 +25,7 @@ import {
 
 export interface PrescriptionRequest {
   type?: PrescriptionTypeLetter;
-  /** Who prescribes; the caller (x-actor-id) when absent. */
+  /** Who prescribes; the caller (the token's subject) when absent. */
   prescriberId?: string;
   diagnosis?: string;
   advice?: string;
@@ -54,7 +54,7 @@ export class PrescriptionsService {
   issue(encounterId: string, input: PrescriptionRequest, ctx: RequestContext): Promise<PrescriptionRow> {
     const prescriberId = input.prescriberId ?? ctx.actorId;
     if (!prescriberId)
-      throw InvalidRequestError.field('prescriberId', 'is required when the request carries no x-actor-id');
+      throw InvalidRequestError.field('prescriberId', 'is required when the token has no subject');
     const problems = input.items.flatMap((l, i) => [
       ...(isPositiveQuantity(l.quantity)
         ? []

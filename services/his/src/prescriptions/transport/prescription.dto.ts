@@ -41,7 +41,7 @@ export class PrescriptionDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(PRESCRIPTION_TYPE_LETTERS, { message: `type must be one of ${PRESCRIPTION_TYPE_LETTERS.join(', ')}` })
   type?: PrescriptionTypeLetter;
-  /** The prescribing clinician; the caller (x-actor-id) when absent. */
+  /** The prescribing clinician; the caller (the token's subject) when absent. */
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) prescriberId?: string;
   /** Diagnosis as written on the prescription (ICD-10 code and text). */
   @IsOptional() @IsString() @MaxLength(2000) diagnosis?: string;

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -7,6 +8,7 @@ import { PrescriptionDto } from './prescription.dto';
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('prescriptions')
+@Access({ read: ['physician', 'nurse', 'billing-clerk'], write: ['physician'] })
 @Controller()
 export class PrescriptionsController {
   constructor(private readonly prescriptions: PrescriptionsService) {}

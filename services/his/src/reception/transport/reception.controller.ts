@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -56,6 +57,7 @@ export class TicketStatusDto {
 }
 
 @ApiTags('reception')
+@Access({ read: ['receptionist', 'nurse'], write: ['receptionist', 'nurse'] })
 @Controller('reception')
 export class ReceptionController {
   constructor(private readonly reception: ReceptionService) {}

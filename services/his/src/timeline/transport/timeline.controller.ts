@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -17,6 +18,7 @@ export class TimelineQueryDto {
 }
 
 @ApiTags('timeline')
+@Access({ read: ['physician', 'nurse'], write: ['physician'] })
 @Controller()
 export class TimelineController {
   constructor(private readonly timeline: TimelineService) {}

@@ -1,3 +1,4 @@
+import { Access, type AuthenticatedRequest } from '@hosp/platform-auth';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '@hosp/platform-runtime';
 import { mediaTypeParameters, MultipartError, QueryParameterError } from '@hosp/standards-dicom';
@@ -17,6 +18,10 @@ const maxBody = () => Number(process.env['DICOMWEB_MAX_BYTES'] ?? 2 ** 30);
  * error of the platform.
  */
 @ApiTags('dicomweb')
+@Access({
+  read: ['physician', 'radiologist', 'radiographer', 'service'],
+  write: ['radiographer', 'integration-admin', 'service'],
+})
 @Controller('dicom-web')
 export class DicomWebController {
   constructor(
@@ -247,7 +252,6 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function clientOf(req: IncomingMessage): string {
-  const actor = req.headers['x-actor-id'];
-  return `${Array.isArray(actor) ? actor[0] : (actor ?? 'anonymous')}@${(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')}`;
+function clientOf(req: AuthenticatedRequest): string {
+  return `${req.principal?.sub ?? 'anonymous'}@${(req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')}`;
 }

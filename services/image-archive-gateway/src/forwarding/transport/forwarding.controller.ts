@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -23,6 +24,7 @@ export class RequeueDto {
 
 /** The forwarding queue to the downstream PACS: what is waiting, sent or parked, and requeueing parked rows. */
 @ApiTags('forwarding')
+@Access({ read: ['integration-admin'], write: ['integration-admin'] })
 @Controller('forwarding')
 export class ForwardingController {
   constructor(private readonly db: DataSource) {}

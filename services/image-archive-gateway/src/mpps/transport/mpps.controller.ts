@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -18,6 +19,10 @@ export class MppsQueryDto {
 
 /** Performed procedure steps as the modalities reported them (attributes as DICOM JSON). */
 @ApiTags('mpps')
+@Access({
+  read: ['radiographer', 'radiologist', 'integration-admin'],
+  write: ['radiographer', 'integration-admin'],
+})
 @Controller('mpps')
 export class MppsController {
   constructor(private readonly mpps: MppsService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError } from '@hosp/platform-runtime';
@@ -12,6 +13,7 @@ function aeTitle(value: string): string {
 
 /** The remote AEs allowed to associate, C-MOVE destinations and forwarding targets. */
 @ApiTags('dicom peers')
+@Access({ read: ['integration-admin'], write: ['integration-admin'] })
 @Controller('dicom/peers')
 export class PeersController {
   constructor(private readonly peers: PeersService) {}

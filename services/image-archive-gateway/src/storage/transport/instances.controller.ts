@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { NotFoundError } from '@hosp/platform-runtime';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -7,6 +8,10 @@ import { ObjectStore } from '../persistence/object-store';
 
 /** One stored instance as indexed: keys, where its file is, its header (DICOM JSON). */
 @ApiTags('instances')
+@Access({
+  read: ['radiologist', 'radiographer', 'physician', 'service'],
+  write: ['radiographer', 'integration-admin'],
+})
 @Controller('instances')
 export class InstancesController {
   constructor(

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -24,6 +25,10 @@ export class ResolveDto {
 
 /** Received studies with their reconciliation state; held studies and their manual resolution. */
 @ApiTags('studies')
+@Access({
+  read: ['radiologist', 'radiographer', 'physician', 'integration-admin'],
+  write: ['radiographer', 'radiologist', 'integration-admin'],
+})
 @Controller()
 export class StudiesController {
   constructor(private readonly reconciliation: ReconciliationService) {}
@@ -48,7 +53,7 @@ export class StudiesController {
   @Post('held-studies/:uid/resolve')
   @HttpCode(200)
   resolve(@Param('uid') uid: string, @Body() body: ResolveDto, @Ctx() ctx: RequestContext) {
-    if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (header)');
+    if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
     return this.reconciliation.resolve(uid, body.procedureId, body.reason, ctx.actorId, ctx);
   }
 }

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -20,6 +21,7 @@ export class WorklistQueryDto {
 
 /** The worklist projection as the archive holds it (what modalities see over C-FIND), for support staff. */
 @ApiTags('worklist')
+@Access({ read: ['radiographer', 'integration-admin'], write: ['integration-admin'] })
 @Controller('worklist')
 export class WorklistController {
   constructor(private readonly worklist: WorklistService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError } from '@hosp/platform-runtime';
@@ -5,6 +6,7 @@ import { ConnectionsService } from '../application/connections.service';
 import { ConnectionDto, UpdateConnectionDto } from './connection.dto';
 
 @ApiTags('connections')
+@Access({ read: ['integration-admin'], write: ['integration-admin'] })
 @Controller('connections')
 export class ConnectionsController {
   constructor(private readonly connections: ConnectionsService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -31,6 +32,7 @@ export class OutboundSearchDto {
 }
 
 @ApiTags('messages')
+@Access({ read: ['integration-admin'], write: ['integration-admin'] })
 @Controller()
 export class MessagesController {
   constructor(private readonly store: MessageStoreService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -16,6 +17,7 @@ export class DiscardDto {
 }
 
 @ApiTags('held orders')
+@Access({ read: ['lab-technician', 'lab-validator'], write: ['lab-technician', 'lab-validator'] })
 @Controller('held-orders')
 export class HeldOrdersController {
   constructor(private readonly accessioning: AccessioningService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -8,6 +9,7 @@ import { DiscardHeldResultDto, HeldResultQueryDto, ResolveHeldResultDto } from '
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('held results')
+@Access({ read: ['lab-technician', 'lab-validator'], write: ['lab-technician', 'lab-validator'] })
 @Controller('held-results')
 export class HeldResultsController {
   constructor(private readonly held: HeldResultsService) {}

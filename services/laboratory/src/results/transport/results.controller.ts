@@ -1,3 +1,4 @@
+import { Access, Roles } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -8,6 +9,10 @@ import { CorrectResultDto, ResultQueryDto } from './result.dto';
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('results')
+@Access({
+  read: ['lab-technician', 'lab-validator', 'physician'],
+  write: ['lab-technician', 'lab-validator'],
+})
 @Controller('results')
 export class ResultsController {
   constructor(private readonly results: ResultsService) {}
@@ -31,6 +36,7 @@ export class ResultsController {
   }
 
   /** Releases the result (ResultFinalized); 422 SAME_VALIDATOR when the technical validator tries it. */
+  @Roles('lab-validator')
   @Post(':id/medical-validation')
   @HttpCode(200)
   validateMedically(@Param('id', Uuid) id: string, @Ctx() ctx: RequestContext) {
@@ -38,6 +44,7 @@ export class ResultsController {
   }
 
   /** Corrects a released result: a new version, released as ResultFinalized with corrected = true. */
+  @Roles('lab-validator')
   @Post(':id/correct')
   @HttpCode(200)
   correct(@Param('id', Uuid) id: string, @Body() body: CorrectResultDto, @Ctx() ctx: RequestContext) {

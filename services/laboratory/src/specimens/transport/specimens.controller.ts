@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -5,6 +6,10 @@ import { SpecimensService } from '../application/specimens.service';
 import { CollectDto, ReceiveDto, RejectDto, SpecimenQueryDto } from './specimen.dto';
 
 @ApiTags('specimens')
+@Access({
+  read: ['lab-technician', 'lab-validator', 'nurse', 'physician'],
+  write: ['lab-technician', 'nurse'],
+})
 @Controller()
 export class SpecimensController {
   constructor(private readonly specimens: SpecimensService) {}

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -5,6 +6,10 @@ import { TestDefinitionsService } from '../application/test-definitions.service'
 import { TestDefinitionsDto } from './test-definition.dto';
 
 @ApiTags('tests')
+@Access({
+  read: ['lab-technician', 'lab-validator', 'integration-admin'],
+  write: ['lab-validator', 'integration-admin'],
+})
 @Controller('tests')
 export class TestDefinitionsController {
   constructor(private readonly tests: TestDefinitionsService) {}

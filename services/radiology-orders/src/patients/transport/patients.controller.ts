@@ -1,8 +1,10 @@
+import { Access } from '@hosp/platform-auth';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RisPatientsService } from '../application/ris-patients.service';
 
 @ApiTags('patients')
+@Access({ read: ['radiographer', 'radiologist', 'physician'], write: ['radiographer', 'radiologist'] })
 @Controller('patients')
 export class PatientsController {
   constructor(private readonly patients: RisPatientsService) {}

@@ -1,3 +1,4 @@
+import { Access, Roles } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -16,6 +17,7 @@ import {
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('procedures')
+@Access({ read: ['radiographer', 'radiologist', 'physician'], write: ['radiographer', 'radiologist'] })
 @Controller()
 export class ProceduresController {
   constructor(
@@ -58,6 +60,7 @@ export class ProceduresController {
   }
 
   /** A draft report on a performed procedure (409 NOT_PERFORMED before any MPPS or study). */
+  @Roles('radiologist')
   @Post('procedures/:id/reports')
   createReport(@Param('id', Uuid) id: string, @Body() body: CreateReportDto, @Ctx() ctx: RequestContext) {
     return this.reports.createDraft(id, body, requireActor(ctx), ctx);
@@ -67,6 +70,7 @@ export class ProceduresController {
    * A final report from an outside RIS/PACS (e.g. its ORU^R01 through the integration gateway): ReportFinalized,
    * the procedure REPORTED. The same `externalId` again returns the report already taken.
    */
+  @Roles('integration-admin', 'service')
   @Post('procedures/:id/external-report')
   external(@Param('id', Uuid) id: string, @Body() body: ExternalReportDto, @Ctx() ctx: RequestContext) {
     return this.reports.external(id, body, ctx);

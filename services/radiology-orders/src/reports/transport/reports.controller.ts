@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -14,6 +15,7 @@ import {
 const Uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('reports')
+@Access({ read: ['radiologist', 'physician', 'radiographer'], write: ['radiologist'] })
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}

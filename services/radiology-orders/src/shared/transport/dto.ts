@@ -6,10 +6,10 @@ export const ToInt = () =>
   Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
 
 /**
- * Who acts. Reschedules, cancellations and every report step are recorded with the user; until authentication
- * lands it is the x-actor-id header (recorded, not trusted: README "Gaps").
+ * Who acts: the subject of the verified bearer token (docs/adr/0011-authentication.md); reschedules,
+ * cancellations and every report step are recorded with it. An empty subject is refused.
  */
 export function requireActor(ctx: RequestContext): string {
-  if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (header)');
+  if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
   return ctx.actorId;
 }

@@ -1,3 +1,4 @@
+import { Access } from '@hosp/platform-auth';
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Ctx, type RequestContext } from '@hosp/platform-runtime';
@@ -5,6 +6,7 @@ import { StationsService } from '../application/stations.service';
 import { StationQueryDto, StationsDto } from './station.dto';
 
 @ApiTags('stations')
+@Access({ read: ['radiographer', 'radiologist', 'integration-admin'], write: ['integration-admin'] })
 @Controller('stations')
 export class StationsController {
   constructor(private readonly stations: StationsService) {}

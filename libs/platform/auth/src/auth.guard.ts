@@ -1,0 +1,95 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ACCESS_POLICY, type AccessPolicy } from './access';
+import type { Principal } from './roles';
+import { TokenVerifier } from './token-verifier';
+
+export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
+
+/** Listeners told about every refused token (the audit trail records them as failed logins). */
+export type AuthFailureListener = (req: IncomingMessage, code: string, reason: string) => void;
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The platform's global guard: a bearer token (RFC 6750 §2.1) verified against the issuer, then the route's
+ * access policy by role. 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3) when the token
+ * is missing, malformed, expired, from another issuer or audience, or badly signed; 403 when the roles do not
+ * allow the operation. Both in the platform's error shape.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly listeners: AuthFailureListener[] = [];
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+  ) {}
+
+  onFailure(listener: AuthFailureListener): void {
+    this.listeners.push(listener);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (policy?.public) return true;
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const res = context.switchToHttp().getResponse<ServerResponse>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="hosp"');
+      this.fail(req, 'MISSING_TOKEN', 'a bearer token is required');
+      throw new UnauthorizedException({
+        error: 'Unauthorized',
+        code: 'MISSING_TOKEN',
+        message: 'a bearer token is required (Authorization: Bearer <token>)',
+      });
+    }
+    const verified = await this.verifier.verify(match[1]!);
+    if (!verified.ok) {
+      res.setHeader(
+        'WWW-Authenticate',
+        `Bearer realm="hosp", error="invalid_token", error_description="${verified.reason.replaceAll('"', "'")}"`,
+      );
+      this.fail(req, verified.code, verified.reason);
+      throw new UnauthorizedException({
+        error: 'Unauthorized',
+        code: verified.code,
+        message: verified.reason,
+      });
+    }
+    req.principal = verified.principal;
+    if (!policy)
+      throw new ForbiddenException({
+        error: 'Forbidden',
+        code: 'NO_ACCESS_POLICY',
+        message: 'this operation declares no access policy, so nobody may call it',
+      });
+    const allowed = (READ_METHODS.has(req.method ?? '') ? policy.read : policy.write) ?? [];
+    if (!verified.principal.roles.some((r) => allowed.includes(r)))
+      throw new ForbiddenException({
+        error: 'Forbidden',
+        code: 'ROLE_REQUIRED',
+        message: `this operation needs one of the roles ${allowed.join(', ') || '(none)'}; the token has ${
+          verified.principal.roles.join(', ') || 'none'
+        }`,
+      });
+    return true;
+  }
+
+  private fail(req: IncomingMessage, code: string, reason: string): void {
+    for (const l of this.listeners) l(req, code, reason);
+  }
+}
