@@ -9,6 +9,7 @@ export {
   layoutById,
   tableDef,
   LAYOUTS,
+  LAYOUT_PATCHES,
   type LayoutErrorCode,
   type LayoutResult,
 } from './layout/versions';
@@ -26,7 +27,7 @@ export {
 export { checkRows, type CheckRowsOptions } from './layout/check-rows';
 export { checkTotals } from './layout/check-totals';
 export type { LocatedError, CheckCode } from './layout/located-error';
-export { writeTable, XML_DECLARATION, type XmlRow } from './xml/write-table';
+export { writeTable, XmlWriteError, XML_DECLARATION, type XmlRow } from './xml/write-table';
 export {
   buildEnvelope,
   readEnvelope,
@@ -35,7 +36,14 @@ export {
   type EnvelopeContent,
   type ReadEnvelopeResult,
   type ReadEnvelopeErrorCode,
+  type ReadEnvelopeOptions,
 } from './xml/envelope';
-export { readTable, type ReadRow, type ReadTableResult, type ReadTableErrorCode } from './xml/read-table';
+export {
+  readTable,
+  type ReadOptions,
+  type ReadRow,
+  type ReadTableResult,
+  type ReadTableErrorCode,
+} from './xml/read-table';
 export { tableXsd, envelopeXsd } from './xml/xsd';
 export * from './signing';

@@ -96,10 +96,18 @@ export function checkValue(
   const items = def.multi ? value.split(';') : [value];
   if (def.multi) {
     if (items.some((item) => item === '')) {
-      emit(def.name, 'EMPTY_ITEM', `${where} ${quote(value)} has an empty item in its ';'-separated list (spec §1.5)`);
+      emit(
+        def.name,
+        'EMPTY_ITEM',
+        `${where} ${quote(value)} has an empty item in its ';'-separated list (spec §1.5)`,
+      );
     }
     if (def.maxItems !== null && items.length > def.maxItems) {
-      emit(def.name, 'TOO_MANY_ITEMS', `${where} lists ${items.length} values, more than the ${def.maxItems} allowed`);
+      emit(
+        def.name,
+        'TOO_MANY_ITEMS',
+        `${where} lists ${items.length} values, more than the ${def.maxItems} allowed`,
+      );
     }
   }
   // One report per kind of problem: the first offending item.
@@ -115,7 +123,11 @@ export function checkValue(
       emit(def.name, code, `${where} ${quote(item)} ${reason}`);
     } else if (!formatDone && def.format && isDateLike(def.format) && !isRealDate(def.format, item)) {
       formatDone = true;
-      emit(def.name, def.format === 'date' ? 'BAD_DATE' : 'BAD_DATETIME', `${where} ${quote(item)} is not a real calendar day`);
+      emit(
+        def.name,
+        def.format === 'date' ? 'BAD_DATE' : 'BAD_DATETIME',
+        `${where} ${quote(item)} is not a real calendar day`,
+      );
     }
     if (!patternDone && def.pattern && field.pattern && !field.pattern.test(item)) {
       patternDone = true;
@@ -123,9 +135,18 @@ export function checkValue(
     }
     if (!codeDone && field.codes && !field.codes.has(item)) {
       codeDone = true;
-      emit(def.name, 'NOT_IN_CODE_LIST', `${where} ${quote(item)} is not in the code list ${def.codeList ?? ''}`.trim());
+      emit(
+        def.name,
+        'NOT_IN_CODE_LIST',
+        `${where} ${quote(item)} is not in the code list ${def.codeList ?? ''}`.trim(),
+      );
     }
-    if (!catalogueDone && def.name === 'MA_KHOA' && options.isKnownDepartment && !options.isKnownDepartment(item)) {
+    if (
+      !catalogueDone &&
+      def.name === 'MA_KHOA' &&
+      options.isKnownDepartment &&
+      !options.isKnownDepartment(item)
+    ) {
       catalogueDone = true;
       emit(
         def.name,
@@ -137,7 +158,9 @@ export function checkValue(
 }
 
 function isDateLike(format: FieldFormat): boolean {
-  return format === 'date' || format === 'datetime' || format === 'birth-datetime' || format === 'date-or-datetime';
+  return (
+    format === 'date' || format === 'datetime' || format === 'birth-datetime' || format === 'date-or-datetime'
+  );
 }
 
 /** A value that matches the date/time pattern: is its day a real one (no 31 February)? */
@@ -155,7 +178,10 @@ function formatProblem(format: FieldFormat, value: string): [CheckCode, string] 
     if (format === 'percent' && Number(value) > 100) return ['OUT_OF_RANGE', `is not ${description}`];
     const allowed = FORMAT_DECIMALS[format];
     if (allowed !== null && allowed !== undefined && decimals > allowed) {
-      return ['TOO_MANY_DECIMALS', `has ${decimals} decimals; it must be ${description} (spec §1.5)`];
+      return [
+        'TOO_MANY_DECIMALS',
+        `has ${decimals} decimal${decimals === 1 ? '' : 's'}; it must be ${description} (spec §1.5)`,
+      ];
     }
     return ['BAD_FORMAT', `is not ${description} (spec §1.5)`];
   }

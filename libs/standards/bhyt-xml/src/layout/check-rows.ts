@@ -14,7 +14,11 @@ export type CheckRowsOptions = FieldCheckOptions;
 
 type Row = Readonly<Record<string, string | undefined>>;
 
-export function checkRows(def: TableDef, rows: readonly Row[], options: CheckRowsOptions = {}): LocatedError[] {
+export function checkRows(
+  def: TableDef,
+  rows: readonly Row[],
+  options: CheckRowsOptions = {},
+): LocatedError[] {
   const errors: LocatedError[] = [];
   const at =
     (row: number) =>
@@ -24,7 +28,11 @@ export function checkRows(def: TableDef, rows: readonly Row[], options: CheckRow
 
   const table = at(0);
   if (def.list === null && rows.length !== 1) {
-    table('', 'ROW_COUNT', `${def.id} is a single-record document (<${def.root}>) and has ${rows.length} records`);
+    table(
+      '',
+      'ROW_COUNT',
+      `${def.id} is a single-record document (<${def.root}>) and has ${rows.length} records`,
+    );
   } else if (rows.length === 0) {
     table('', 'ROW_COUNT', `${def.id} has no records; a table without records is not sent (spec §1.1)`);
   }
@@ -39,7 +47,11 @@ export function checkRows(def: TableDef, rows: readonly Row[], options: CheckRow
     const emit = at(index + 1);
     for (const key of Object.keys(row)) {
       if (!fields.has(key)) {
-        emit(key, 'UNKNOWN_FIELD', `${key} is not an element of ${def.layoutId} ${def.id} (spec ${def.specSection})`);
+        emit(
+          key,
+          'UNKNOWN_FIELD',
+          `${key} is not an element of ${def.layoutId} ${def.id} (spec ${def.specSection})`,
+        );
       }
     }
     for (const field of fields.values()) checkValue(def, field, row[field.def.name], emit, options);
@@ -48,12 +60,20 @@ export function checkRows(def: TableDef, rows: readonly Row[], options: CheckRow
     // "Sequence from 1 within a submission" (spec §1.6/§1.7 item 2 [P*]): records numbered 1, 2, 3… in order [I].
     const stt = row['STT'];
     if (hasStt && stt !== undefined && /^[0-9]+$/.test(stt) && Number(stt) !== index + 1) {
-      emit('STT', 'STT_SEQUENCE', `STT ${stt} should be ${index + 1}: records are numbered from 1 in document order (spec §1.7 item 2)`);
+      emit(
+        'STT',
+        'STT_SEQUENCE',
+        `STT ${stt} should be ${index + 1}: records are numbered from 1 in document order (spec §1.7 item 2)`,
+      );
     }
     // One file is one care episode (spec §1.2 [S]).
     const maLk = row['MA_LK'];
     if (hasMaLk && index > 0 && maLk && firstMaLk && maLk !== firstMaLk) {
-      emit('MA_LK', 'MA_LK_MISMATCH', `MA_LK ${quote(maLk)} differs from ${quote(firstMaLk)} of record 1 (spec §1.2: one file, one episode)`);
+      emit(
+        'MA_LK',
+        'MA_LK_MISMATCH',
+        `MA_LK ${quote(maLk)} differs from ${quote(firstMaLk)} of record 1 (spec §1.2: one file, one episode)`,
+      );
     }
   });
   return errors;

@@ -1,9 +1,4 @@
-import {
-  DISCHARGE_TYPES,
-  TREATMENT_OUTCOMES,
-  VISIT_TYPES,
-  XML130_GENDERS,
-} from '@hosp/standards-bhyt';
+import { DISCHARGE_TYPES, TREATMENT_OUTCOMES, VISIT_TYPES, XML130_GENDERS } from '@hosp/standards-bhyt';
 import type { FieldPattern } from './types';
 
 /**
@@ -78,7 +73,10 @@ export const FUNDING_SOURCES: CodeList = { codes: range(1, 4), label: 'NGUON_CTR
 export const ANAESTHESIA_METHODS: CodeList = { codes: range(1, 4), label: 'PP_VO_CAM 1–4 (spec §1.12)' };
 
 /** MA_KHUVUC: K1/K2/K3 printed on the card (spec §1.7 item 58 [P*]). */
-export const RESIDENCE_AREAS: CodeList = { codes: ['K1', 'K2', 'K3'], label: 'MA_KHUVUC K1/K2/K3 (spec §1.12)' };
+export const RESIDENCE_AREAS: CodeList = {
+  codes: ['K1', 'K2', 'K3'],
+  label: 'MA_KHUVUC K1/K2/K3 (spec §1.12)',
+};
 
 /** VET_THUONG_TP and TAI_SU_DUNG: empty or "1" (spec §1.5 portal rule [S]). */
 export const FLAG_ONE: CodeList = { codes: ['1'], label: 'empty or "1" (spec §1.5 portal rule)' };
@@ -121,7 +119,11 @@ export const TEN_DIGITS: FieldPattern = {
   rule: 'exactly 10 digits (spec §1.5 portal rule, §1.7 item 64)',
 };
 
-/** GOI_VTYT: "G" followed by 1–999 (spec §1.5 portal rule [S], §1.9 item 7). */
+/**
+ * GOI_VTYT: "G" followed by 1–999 (spec §1.5 portal rule [S], §1.9 item 7). The spec's own width for the field
+ * is 3 (String 3 [P*]), so G100–G999 fail the width check: the two sources disagree and we keep both until the
+ * portal XSD settles it.
+ */
 export const SUPPLY_PACKAGE: FieldPattern = {
   regex: 'G[1-9][0-9]{0,2}',
   rule: '"G" followed by a number from 1 to 999 (spec §1.5 portal rule)',

@@ -61,11 +61,10 @@ export const codes = (list: CodeList): FieldOptions => ({ codes: list });
 export const pattern = (p: FieldPattern): FieldOptions => ({ pattern: p });
 
 /** A yyyymmddHHMM element, String 12 (spec §1.5). */
-export const dateTime = (name: string, ...options: FieldOptions[]): FieldDef => S(name, 12, DATETIME, ...options);
+export const dateTime = (name: string, ...options: FieldOptions[]): FieldDef =>
+  S(name, 12, DATETIME, ...options);
 /** A yyyymmdd element, String 8 (spec §1.5). */
 export const date = (name: string, ...options: FieldOptions[]): FieldDef => S(name, 8, DATE, ...options);
 /** A money amount, Number 15, ≤2 decimals (spec §1.5); amounts are written even when 0, so required. */
 export const amount = (name: string, ...options: FieldOptions[]): FieldDef =>
   N(name, 15, AMOUNT, REQ, ...options);
-/** The reserved trailing element every table has (String n). */
-export const reserved = (): FieldDef => S('DU_PHONG', null);

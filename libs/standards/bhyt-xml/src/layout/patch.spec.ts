@@ -44,19 +44,41 @@ describe('applyPatch', () => {
   });
 
   it('swaps a code list with codeChange', () => {
-    const layout = applyPatch(QD130, patch({ tables: { XML1: { change: { GIOI_TINH: codeChange({ codes: ['1'], label: 'one' }) } } } }));
-    expect(tableDef(layout, 'XML1').fields.find((f) => f.name === 'GIOI_TINH')).toMatchObject({ codes: ['1'], codeList: 'one' });
+    const layout = applyPatch(
+      QD130,
+      patch({ tables: { XML1: { change: { GIOI_TINH: codeChange({ codes: ['1'], label: 'one' }) } } } }),
+    );
+    expect(tableDef(layout, 'XML1').fields.find((f) => f.name === 'GIOI_TINH')).toMatchObject({
+      codes: ['1'],
+      codeList: 'one',
+    });
   });
 
   it.each<[string, Partial<LayoutPatch>, RegExp]>([
     ['an earlier date', { effectiveFrom: '2023-01-01' }, /must take effect after QD130/],
-    ['a missing field to change', { tables: { XML2: { change: { NO_SUCH: { maxLength: 1 } } } } }, /changes NO_SUCH/],
-    ['a missing anchor', { tables: { XML2: { insert: [{ after: 'NO_SUCH', fields: [S('A', 1)] }] } } }, /inserts after NO_SUCH/],
+    [
+      'a missing field to change',
+      { tables: { XML2: { change: { NO_SUCH: { maxLength: 1 } } } } },
+      /changes NO_SUCH/,
+    ],
+    [
+      'a missing anchor',
+      { tables: { XML2: { insert: [{ after: 'NO_SUCH', fields: [S('A', 1)] }] } } },
+      /inserts after NO_SUCH/,
+    ],
     ['a missing field to remove', { tables: { XML2: { remove: ['NO_SUCH'] } } }, /removes NO_SUCH/],
-    ['a duplicate field', { tables: { XML2: { insert: [{ after: 'STT', fields: [S('MA_LK', 1)] }] } } }, /MA_LK appears twice/],
+    [
+      'a duplicate field',
+      { tables: { XML2: { insert: [{ after: 'STT', fields: [S('MA_LK', 1)] }] } } },
+      /MA_LK appears twice/,
+    ],
     ['a missing table', { tables: { XML13: { change: {} } } }, /changes XML13/],
     ['an existing table added', { tables: { XML1: { add: tableDef(QD130, 'XML1') } } }, /adds XML1/],
-    ['an envelope table the layout lacks', { envelope: { tables: ['XML1', 'XML13'] } }, /envelope lists XML13/],
+    [
+      'an envelope table the layout lacks',
+      { envelope: { tables: ['XML1', 'XML13'] } },
+      /envelope lists XML13/,
+    ],
   ])('refuses %s', (_label, overrides, message) => {
     expect(() => applyPatch(QD130, patch(overrides))).toThrow(message);
   });

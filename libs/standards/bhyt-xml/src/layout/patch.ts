@@ -1,13 +1,5 @@
 import type { CodeList } from './code-lists';
-import type {
-  EnvelopeDef,
-  FieldDef,
-  Layout,
-  LayoutId,
-  TableDef,
-  TableId,
-  TableSpec,
-} from './types';
+import type { EnvelopeDef, FieldDef, Layout, LayoutId, TableDef, TableId, TableSpec } from './types';
 
 /**
  * Later decisions are written as PATCHES of the version before them, never as copies, so each decision's
@@ -61,7 +53,9 @@ export function stampTable(spec: TableSpec, layoutId: LayoutId): TableDef {
 
 export function applyPatch(base: Layout, patch: LayoutPatch): Layout {
   if (patch.effectiveFrom <= base.effectiveFrom) {
-    throw new Error(`${patch.id} (${patch.effectiveFrom}) must take effect after ${base.id} (${base.effectiveFrom})`);
+    throw new Error(
+      `${patch.id} (${patch.effectiveFrom}) must take effect after ${base.id} (${base.effectiveFrom})`,
+    );
   }
   const tables: Partial<Record<TableId, TableDef>> = {};
   for (const [id, table] of Object.entries(base.tables) as [TableId, TableDef][]) {
@@ -71,7 +65,8 @@ export function applyPatch(base: Layout, patch: LayoutPatch): Layout {
     const existing = tables[id];
     if ('add' in tablePatch) {
       if (existing) throw new Error(`${patch.id} adds ${id}, which ${base.id} already has`);
-      if (tablePatch.add.id !== id) throw new Error(`${patch.id}: table ${tablePatch.add.id} filed under ${id}`);
+      if (tablePatch.add.id !== id)
+        throw new Error(`${patch.id}: table ${tablePatch.add.id} filed under ${id}`);
       tables[id] = stampTable(tablePatch.add, patch.id);
       continue;
     }
@@ -80,7 +75,8 @@ export function applyPatch(base: Layout, patch: LayoutPatch): Layout {
   }
   const envelope: EnvelopeDef = { ...base.envelope, ...patch.envelope };
   for (const id of envelope.tables) {
-    if (!tables[id]) throw new Error(`${patch.id}: the envelope lists ${id}, which the layout does not define`);
+    if (!tables[id])
+      throw new Error(`${patch.id}: the envelope lists ${id}, which the layout does not define`);
   }
   return {
     id: patch.id,

@@ -6,7 +6,19 @@ import {
   PAYMENT_METHODS,
   SCOPES,
 } from './code-lists';
-import { MULTI, N, PERCENT, PRICE, QUANTITY, REQ, S, amount, codes, dateTime, pattern } from './field-builders';
+import {
+  MULTI,
+  N,
+  PERCENT,
+  PRICE,
+  QUANTITY,
+  REQ,
+  S,
+  amount,
+  codes,
+  dateTime,
+  pattern,
+} from './field-builders';
 import type { TableSpec } from './types';
 
 /**

@@ -7,7 +7,19 @@ import {
   SCOPES,
   SUPPLY_PACKAGE,
 } from './code-lists';
-import { MULTI, N, PERCENT, PRICE, QUANTITY, REQ, S, amount, codes, dateTime, pattern } from './field-builders';
+import {
+  MULTI,
+  N,
+  PERCENT,
+  PRICE,
+  QUANTITY,
+  REQ,
+  S,
+  amount,
+  codes,
+  dateTime,
+  pattern,
+} from './field-builders';
 import type { TableSpec } from './types';
 
 /**

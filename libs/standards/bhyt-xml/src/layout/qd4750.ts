@@ -1,9 +1,4 @@
-import {
-  BLOOD_GROUP,
-  CITIZEN_ID,
-  COST_GROUPS_QD4750,
-  TREATMENT_OUTCOMES_QD4750,
-} from './code-lists';
+import { BLOOD_GROUP, CITIZEN_ID, COST_GROUPS_QD4750, TREATMENT_OUTCOMES_QD4750 } from './code-lists';
 import { S, dateTime, pattern } from './field-builders';
 import { TO_STRING, codeChange, type FieldChange, type LayoutPatch } from './patch';
 import { QD4750_XML13, QD4750_XML14, QD4750_XML15 } from './qd4750-xml13-15';

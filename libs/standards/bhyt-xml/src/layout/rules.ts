@@ -28,7 +28,13 @@ export interface RowRule {
 const filled = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /** `later` must not be before `earlier` (both yyyymmddHHMM). */
-function notBefore(id: string, tables: readonly TableId[] | null, earlier: string, later: string, why: string): RowRule {
+function notBefore(
+  id: string,
+  tables: readonly TableId[] | null,
+  earlier: string,
+  later: string,
+  why: string,
+): RowRule {
   return {
     id,
     tables,
@@ -78,7 +84,13 @@ export const ROW_RULES: readonly RowRule[] = [
     'NGAY_VAO_NOI_TRU',
     'spec §1.5 portal rule: admission to treatment cannot precede arrival',
   ),
-  notBefore('END_AFTER_ARRIVAL', null, 'NGAY_VAO', 'NGAY_RA', 'spec §1.7 items 34/36 [I]: a visit cannot end before it starts'),
+  notBefore(
+    'END_AFTER_ARRIVAL',
+    null,
+    'NGAY_VAO',
+    'NGAY_RA',
+    'spec §1.7 items 34/36 [I]: a visit cannot end before it starts',
+  ),
   notBefore(
     'EXECUTION_AFTER_ORDER',
     ['XML2', 'XML3'],
@@ -86,7 +98,13 @@ export const ROW_RULES: readonly RowRule[] = [
     'NGAY_TH_YL',
     'spec §1.5 portal rule: execution cannot precede the order',
   ),
-  notBefore('RESULT_AFTER_ORDER', ['XML3'], 'NGAY_YL', 'NGAY_KQ', 'spec §1.5 portal rule: a result cannot precede the order'),
+  notBefore(
+    'RESULT_AFTER_ORDER',
+    ['XML3'],
+    'NGAY_YL',
+    'NGAY_KQ',
+    'spec §1.5 portal rule: a result cannot precede the order',
+  ),
   requiredWhen('RESULT_TIME', ['XML4'], ['GIA_TRI', 'NGAY_KQ'], 'NGAY_KQ', (row) =>
     filled(row['GIA_TRI'])
       ? `GIA_TRI is set (spec §1.5 portal rule: a result value needs its result time NGAY_KQ)`
@@ -156,7 +174,11 @@ export const ROW_RULES: readonly RowRule[] = [
       }
       const [code, name] = present[0];
       if (!filled(row[name])) {
-        emit(name, 'CONDITIONAL_REQUIRED', `${name} is empty although ${code} is set (spec §1.5 portal rule)`);
+        emit(
+          name,
+          'CONDITIONAL_REQUIRED',
+          `${name} is empty although ${code} is set (spec §1.5 portal rule)`,
+        );
       }
     },
   },
@@ -191,7 +213,8 @@ export function rulesFor(table: TableDef): readonly RowRule[] {
   if (!rules) {
     const names = new Set(table.fields.map((f) => f.name));
     rules = ROW_RULES.filter(
-      (rule) => (rule.tables === null || rule.tables.includes(table.id)) && rule.needs.every((n) => names.has(n)),
+      (rule) =>
+        (rule.tables === null || rule.tables.includes(table.id)) && rule.needs.every((n) => names.has(n)),
     );
     applicable.set(table, rules);
   }

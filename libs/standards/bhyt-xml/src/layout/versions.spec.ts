@@ -37,7 +37,11 @@ describe('layoutFor: the version in force on a day', () => {
 
   it('refuses a day before QĐ 130', () => {
     const result = layoutFor('2023-08-31');
-    expect(result).toEqual({ ok: false, code: 'BEFORE_FIRST_LAYOUT', reason: expect.stringContaining('2023-09-01') });
+    expect(result).toEqual({
+      ok: false,
+      code: 'BEFORE_FIRST_LAYOUT',
+      reason: expect.stringContaining('2023-09-01'),
+    });
   });
 
   it('refuses malformed and impossible dates', () => {
@@ -191,7 +195,16 @@ describe('patches are applied', () => {
     expect(field(qd4750, 'XML3', 'MA_NHOM')?.codes).toContain('19');
     expect(field(qd4750, 'XML2', 'MA_NHOM')?.codes).toContain('19');
     expect(field(qd1931, 'XML1', 'MA_LOAI_KCB')?.codes).toEqual([
-      '01', '02', '03', '04', '05', '06', '07', '08', '09', '10',
+      '01',
+      '02',
+      '03',
+      '04',
+      '05',
+      '06',
+      '07',
+      '08',
+      '09',
+      '10',
     ]);
     expect(field(qd1804, 'XML1', 'MA_LOAI_KCB')?.codes).toHaveLength(16);
     expect(field(qd1804, 'XML0', 'MA_LOAI_KCB')?.codes).toContain('16');

@@ -17,7 +17,12 @@ import type { Layout, LayoutId, TableDef, TableId } from './types';
  *   QD1931  2026-07-01  MUC_HUONG width 4
  *   QD1804  2026-08-01  MA_LOAI_KCB 01–16
  */
-export const LAYOUT_PATCHES: readonly LayoutPatch[] = [QD4750_PATCH, QD3176_PATCH, QD1931_PATCH, QD1804_PATCH];
+export const LAYOUT_PATCHES: readonly LayoutPatch[] = [
+  QD4750_PATCH,
+  QD3176_PATCH,
+  QD1931_PATCH,
+  QD1804_PATCH,
+];
 
 export const LAYOUTS: readonly Layout[] = LAYOUT_PATCHES.reduce<Layout[]>(
   (chain, patch) => [...chain, applyPatch(chain[chain.length - 1], patch)],

@@ -28,8 +28,9 @@ export function escapeXml(value: string): string {
  * Characters XML 1.0 does not allow in a document at all, not even escaped (§2.2 Char): C0 controls other than
  * TAB, LF, CR; U+FFFE/U+FFFF; unpaired surrogates. They turn up in free text pasted from other programs.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVALID_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const INVALID_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Index of the first character XML 1.0 forbids, or -1. */
 export function findInvalidXmlChar(value: string): number {

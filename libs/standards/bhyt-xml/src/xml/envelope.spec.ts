@@ -28,7 +28,11 @@ function envelope(): string {
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 /** A hand-made envelope with the given HOSO content. */
-function wrap(hoso: string, count = '1', head = '<THONGTINDONVI><MACSKCB>79010</MACSKCB></THONGTINDONVI>'): string {
+function wrap(
+  hoso: string,
+  count = '1',
+  head = '<THONGTINDONVI><MACSKCB>79010</MACSKCB></THONGTINDONVI>',
+): string {
   return `<GIAMDINHHS>${head}<THONGTINHOSO><NGAYLAP>20261122</NGAYLAP><SOLUONGHOSO>${count}</SOLUONGHOSO><DANHSACHHOSO>${hoso}</DANHSACHHOSO></THONGTINHOSO><CHUKYDONVI/></GIAMDINHHS>`;
 }
 
@@ -90,11 +94,21 @@ describe('buildEnvelope', () => {
       'a duplicate table',
       {
         files: [
-          { table: 'XML1', xml: '<X/>' },
-          { table: 'XML1', xml: '<Y/>' },
+          { table: 'XML1', xml: '<TONG_HOP/>' },
+          { table: 'XML1', xml: '<TONG_HOP/>' },
         ],
       },
       /twice/,
+    ],
+    [
+      'a file under the wrong LOAIHOSO',
+      {
+        files: [
+          { table: 'XML1', xml: '<TONG_HOP/>' },
+          { table: 'XML3', xml: '<?xml version="1.0" encoding="utf-8"?><CHITIEU_CHITIET_THUOC/>' },
+        ],
+      },
+      /XML3 file's root is <CHITIEU_CHITIET_THUOC>; a XML3 document has <CHITIEU_CHITIET_DVKT_VTYT>/,
     ],
   ])('throws on %s', (_label, overrides, message) => {
     const input = { facilityCode: '79010', createdOn: '20261122', files: claimFiles(), ...overrides };
@@ -122,13 +136,18 @@ describe('readEnvelope', () => {
   it('accepts wrapped base64, a BOM in the child document and a signature in CHUKYDONVI', () => {
     const child = '\uFEFF<?xml version="1.0" encoding="utf-8"?><TONG_HOP><MA_LK>A</MA_LK></TONG_HOP>';
     const wrapped = b64(child).replace(/(.{20})/g, '$1\r\n');
-    const xml = wrap(`<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>${wrapped}</NOIDUNGFILE></FILEHOSO></HOSO>`).replace(
+    const xml = wrap(
+      `<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>${wrapped}</NOIDUNGFILE></FILEHOSO></HOSO>`,
+    ).replace(
       '<CHUKYDONVI/>',
       '<CHUKYDONVI><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></CHUKYDONVI>',
     );
     const result = readEnvelope(xml);
     expect(result).toMatchObject({ ok: true, signed: true, files: [{ table: 'XML1' }] });
-    expect(result.ok && readTable(def.XML1, result.files[0].xml)).toEqual({ ok: true, rows: [{ MA_LK: 'A' }] });
+    expect(result.ok && readTable(def.XML1, result.files[0].xml)).toEqual({
+      ok: true,
+      rows: [{ MA_LK: 'A' }],
+    });
   });
 
   const file = (table: string, content: string): string =>
@@ -139,9 +158,21 @@ describe('readEnvelope', () => {
     ['garbage', 'not xml at all', 'MALFORMED_XML'],
     ['a truncated envelope', '', 'MALFORMED_XML'],
     ['the wrong root', '<TONG_HOP/>', 'WRONG_ROOT'],
-    ['a missing THONGTINHOSO', '<GIAMDINHHS><THONGTINDONVI><MACSKCB>79010</MACSKCB></THONGTINDONVI></GIAMDINHHS>', 'MISSING_ELEMENT'],
-    ['an unknown element', wrap(`<HOSO>${good}</HOSO>`).replace('<CHUKYDONVI/>', '<EXTRA/>'), 'UNEXPECTED_ELEMENT'],
-    ['a bad facility code', wrap(`<HOSO>${good}</HOSO>`, '1', '<THONGTINDONVI><MACSKCB>7901</MACSKCB></THONGTINDONVI>'), 'BAD_FACILITY_CODE'],
+    [
+      'a missing THONGTINHOSO',
+      '<GIAMDINHHS><THONGTINDONVI><MACSKCB>79010</MACSKCB></THONGTINDONVI></GIAMDINHHS>',
+      'MISSING_ELEMENT',
+    ],
+    [
+      'an unknown element',
+      wrap(`<HOSO>${good}</HOSO>`).replace('<CHUKYDONVI/>', '<EXTRA/>'),
+      'UNEXPECTED_ELEMENT',
+    ],
+    [
+      'a bad facility code',
+      wrap(`<HOSO>${good}</HOSO>`, '1', '<THONGTINDONVI><MACSKCB>7901</MACSKCB></THONGTINDONVI>'),
+      'BAD_FACILITY_CODE',
+    ],
     ['a bad NGAYLAP', wrap(`<HOSO>${good}</HOSO>`).replace('20261122', '22/11/2026'), 'BAD_DATE'],
     ['a wrong SOLUONGHOSO', wrap(`<HOSO>${good}</HOSO>`, '2'), 'BAD_COUNT'],
     ['two HOSO', wrap(`<HOSO>${good}</HOSO><HOSO>${good}</HOSO>`, '2'), 'MULTIPLE_HOSO'],
@@ -152,9 +183,17 @@ describe('readEnvelope', () => {
     ['bad base64 characters', wrap(`<HOSO>${file('XML1', 'PFRP!!==')}</HOSO>`), 'BAD_BASE64'],
     ['truncated base64', wrap(`<HOSO>${file('XML1', b64('<TONG_HOP/>').slice(0, -1))}</HOSO>`), 'BAD_BASE64'],
     ['empty content', wrap(`<HOSO>${file('XML1', '')}</HOSO>`), 'BAD_BASE64'],
-    ['content that is not UTF-8', wrap(`<HOSO>${file('XML1', Buffer.from([0x3c, 0xff, 0xfe, 0x3e]).toString('base64'))}</HOSO>`), 'BAD_UTF8'],
+    [
+      'content that is not UTF-8',
+      wrap(`<HOSO>${file('XML1', Buffer.from([0x3c, 0xff, 0xfe, 0x3e]).toString('base64'))}</HOSO>`),
+      'BAD_UTF8',
+    ],
     ['huge nesting', '<GIAMDINHHS>' + '<THONGTINHOSO>'.repeat(500_000), 'TOO_DEEP'],
-    ['a DOCTYPE (billion laughs)', '<!DOCTYPE GIAMDINHHS [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><GIAMDINHHS>&b;</GIAMDINHHS>', 'DOCTYPE_NOT_ALLOWED'],
+    [
+      'a DOCTYPE (billion laughs)',
+      '<!DOCTYPE GIAMDINHHS [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><GIAMDINHHS>&b;</GIAMDINHHS>',
+      'DOCTYPE_NOT_ALLOWED',
+    ],
   ])('fails on %s', (_label, xml, code) => {
     expect(readEnvelope(xml)).toMatchObject({ ok: false, code, reason: expect.any(String) });
   });
@@ -162,7 +201,10 @@ describe('readEnvelope', () => {
   it('restricts LOAIHOSO to a layout when asked', () => {
     const xml = wrap(`<HOSO>${good}${file('XML13', b64('<CHI_TIEU_GIAYCHUYENTUYEN/>'))}</HOSO>`);
     expect(readEnvelope(xml)).toMatchObject({ ok: true });
-    expect(readEnvelope(xml, { layout: layoutById('QD130') })).toMatchObject({ ok: false, code: 'UNKNOWN_TABLE' });
+    expect(readEnvelope(xml, { layout: layoutById('QD130') })).toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_TABLE',
+    });
   });
 
   it('never throws on mutated envelopes', () => {

@@ -2,7 +2,7 @@ import { parseCalendarDate, type Failure } from '@hosp/standards-bhyt';
 import { FACILITY_CODE } from '../layout/code-lists';
 import { anchored } from '../layout/formats';
 import { isTableId, type Layout, type TableId } from '../layout/types';
-import { LAYOUTS } from '../layout/versions';
+import { LAYOUTS, tableDef } from '../layout/versions';
 import { elementChildren, leafText, parseXml, type XmlElement, type XmlParseErrorCode } from './parse';
 import type { ReadOptions } from './read-table';
 import { XML_DECLARATION, XmlWriteError } from './write-table';
@@ -41,6 +41,8 @@ const NAMESPACES =
   ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';
 const FACILITY = anchored(FACILITY_CODE.regex);
 const LATEST = (): Layout => LAYOUTS[LAYOUTS.length - 1];
+/** The first element name of a document, after an optional BOM, XML declaration, comments and white space. */
+const FIRST_ELEMENT = /^\uFEFF?(?:<\?xml[^>]*\?>)?(?:\s|<!--[^]*?-->)*<([A-Za-z_][A-Za-z0-9._-]*)/;
 
 /** Tables any version allows in an envelope (everything but the check-in and XML12). */
 const ENVELOPE_TABLES: ReadonlySet<TableId> = new Set(LAYOUTS.flatMap((l) => l.envelope.tables));
@@ -48,7 +50,9 @@ const ENVELOPE_TABLES: ReadonlySet<TableId> = new Set(LAYOUTS.flatMap((l) => l.e
 export function buildEnvelope(input: EnvelopeInput): string {
   const layout = input.layout ?? LATEST();
   if (!FACILITY.test(input.facilityCode)) {
-    throw new XmlWriteError(`facilityCode '${input.facilityCode}' is not a 5-character facility code (spec §1.2)`);
+    throw new XmlWriteError(
+      `facilityCode '${input.facilityCode}' is not a 5-character facility code (spec §1.2)`,
+    );
   }
   if (!/^[0-9]{8}$/.test(input.createdOn) || !parseCalendarDate(input.createdOn).ok) {
     throw new XmlWriteError(`createdOn '${input.createdOn}' is not a yyyymmdd date (NGAYLAP, spec §1.2)`);
@@ -62,6 +66,16 @@ export function buildEnvelope(input: EnvelopeInput): string {
     byTable.set(file.table, file.xml);
   }
   if (!byTable.has('XML1')) throw new XmlWriteError('an envelope always carries XML1 (spec §1.1)');
+  for (const [table, xml] of byTable) {
+    // A guard against files filed under the wrong LOAIHOSO (e.g. the XML2 document sent as XML3).
+    const root = tableDef(layout, table).root;
+    const found = FIRST_ELEMENT.exec(xml)?.[1];
+    if (found !== root) {
+      throw new XmlWriteError(
+        `the ${table} file's root is <${found ?? '?'}>; a ${table} document has <${root}>`,
+      );
+    }
+  }
 
   let files = '';
   for (const table of layout.envelope.tables) {
@@ -119,7 +133,10 @@ export function readEnvelope(xml: string, options: ReadEnvelopeOptions = {}): Re
   try {
     return readParsed(xml, options);
   } catch (error) {
-    return fail('MALFORMED_XML', `unreadable envelope: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      'MALFORMED_XML',
+      `unreadable envelope: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -127,8 +144,13 @@ function readParsed(xml: string, options: ReadEnvelopeOptions): ReadEnvelopeResu
   const parsed = parseXml(xml, options);
   if (!parsed.ok) return parsed;
   const root = parsed.root;
-  if (root.name !== 'GIAMDINHHS') return fail('WRONG_ROOT', `the root element is <${root.name}>, not <GIAMDINHHS>`);
-  const top = single(root, ['THONGTINDONVI', 'THONGTINHOSO', 'CHUKYDONVI'], ['THONGTINDONVI', 'THONGTINHOSO']);
+  if (root.name !== 'GIAMDINHHS')
+    return fail('WRONG_ROOT', `the root element is <${root.name}>, not <GIAMDINHHS>`);
+  const top = single(
+    root,
+    ['THONGTINDONVI', 'THONGTINHOSO', 'CHUKYDONVI'],
+    ['THONGTINDONVI', 'THONGTINHOSO'],
+  );
   if ('ok' in top) return top;
 
   const unit = single(top.THONGTINDONVI, ['MACSKCB'], ['MACSKCB']);
@@ -136,7 +158,10 @@ function readParsed(xml: string, options: ReadEnvelopeOptions): ReadEnvelopeResu
   const facilityCode = text(unit.MACSKCB);
   if ('ok' in facilityCode) return facilityCode;
   if (!FACILITY.test(facilityCode.value)) {
-    return fail('BAD_FACILITY_CODE', `MACSKCB '${facilityCode.value.slice(0, 40)}' is not a 5-character facility code`);
+    return fail(
+      'BAD_FACILITY_CODE',
+      `MACSKCB '${facilityCode.value.slice(0, 40)}' is not a 5-character facility code`,
+    );
   }
 
   const info = single(
@@ -163,7 +188,9 @@ function readParsed(xml: string, options: ReadEnvelopeOptions): ReadEnvelopeResu
     return fail('MULTIPLE_HOSO', `${hosoList.length} HOSO; one envelope carries one episode (spec §1.2)`);
   }
 
-  const allowed: ReadonlySet<TableId> = options.layout ? new Set(options.layout.envelope.tables) : ENVELOPE_TABLES;
+  const allowed: ReadonlySet<TableId> = options.layout
+    ? new Set(options.layout.envelope.tables)
+    : ENVELOPE_TABLES;
   const fileElements = children(hosoList[0]);
   if (!Array.isArray(fileElements)) return fileElements;
   if (fileElements.length === 0) return fail('NO_FILES', 'HOSO holds no FILEHOSO');
@@ -178,7 +205,8 @@ function readParsed(xml: string, options: ReadEnvelopeOptions): ReadEnvelopeResu
     if (!isTableId(table) || !allowed.has(table)) {
       return fail('UNKNOWN_TABLE', `LOAIHOSO '${table.slice(0, 40)}' is not a table an envelope may carry`);
     }
-    if (files.some((f) => f.table === table)) return fail('DUPLICATE_TABLE', `LOAIHOSO ${table} appears twice`);
+    if (files.some((f) => f.table === table))
+      return fail('DUPLICATE_TABLE', `LOAIHOSO ${table} appears twice`);
     const content = text(parts.NOIDUNGFILE);
     if ('ok' in content) return content;
     const decoded = decodeBase64Utf8(content.value, table);
@@ -186,7 +214,8 @@ function readParsed(xml: string, options: ReadEnvelopeOptions): ReadEnvelopeResu
     files.push({ table, xml: decoded.value });
   }
   const signature = top.CHUKYDONVI;
-  const signed = signature !== undefined && signature.children.some((c) => typeof c !== 'string' || c.trim() !== '');
+  const signed =
+    signature !== undefined && signature.children.some((c) => typeof c !== 'string' || c.trim() !== '');
   return { ok: true, facilityCode: facilityCode.value, createdOn: createdOn.value, files, signed };
 }
 

@@ -32,7 +32,9 @@ describe('parseXml: well-formed input', () => {
   });
 
   it('accepts a BOM, comments, processing instructions, whitespace and CR LF (normalised to LF)', () => {
-    const r = root('\uFEFF<?xml version="1.0"?>\r\n<!-- c --><?pi data?>\r\n<A>\r\n x<!-- y -->z</A>\n<!-- after -->\n');
+    const r = root(
+      '\uFEFF<?xml version="1.0"?>\r\n<!-- c --><?pi data?>\r\n<A>\r\n x<!-- y -->z</A>\n<!-- after -->\n',
+    );
     expect(r.children).toEqual(['\n xz']);
   });
 

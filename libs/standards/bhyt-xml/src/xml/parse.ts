@@ -23,7 +23,12 @@ export interface XmlElement {
   readonly children: readonly (XmlElement | string)[];
 }
 
-export type XmlParseErrorCode = 'MALFORMED_XML' | 'TOO_LARGE' | 'TOO_DEEP' | 'DOCTYPE_NOT_ALLOWED' | 'NOT_UTF8';
+export type XmlParseErrorCode =
+  | 'MALFORMED_XML'
+  | 'TOO_LARGE'
+  | 'TOO_DEEP'
+  | 'DOCTYPE_NOT_ALLOWED'
+  | 'NOT_UTF8';
 
 export interface XmlParseOptions {
   /** Nested elements allowed (default 32; XML 130 needs 4, a signature inside CHUKYDONVI about 8 more). */
@@ -51,11 +56,17 @@ export function parseXml(
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   if (typeof input !== 'string') return fail('MALFORMED_XML', 'the document is not a string');
   if (input.length > maxLength) {
-    return fail('TOO_LARGE', `the document has ${input.length} characters, more than the ${maxLength} allowed`);
+    return fail(
+      'TOO_LARGE',
+      `the document has ${input.length} characters, more than the ${maxLength} allowed`,
+    );
   }
   const bad = findInvalidXmlChar(input);
   if (bad >= 0) {
-    return fail('MALFORMED_XML', `character ${codePointLabel(input, bad)} at offset ${bad} is not allowed in XML`);
+    return fail(
+      'MALFORMED_XML',
+      `character ${codePointLabel(input, bad)} at offset ${bad} is not allowed in XML`,
+    );
   }
   const s = input.replace(/\r\n?/g, '\n');
   let i = s.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -82,7 +93,8 @@ export function parseXml(
     if (textEnd > i) {
       const raw = s.slice(i, textEnd);
       if (stack.length === 0) {
-        if (!/^[ \t\n]*$/.test(raw)) return fail('MALFORMED_XML', `text outside the root element at offset ${i}`);
+        if (!/^[ \t\n]*$/.test(raw))
+          return fail('MALFORMED_XML', `text outside the root element at offset ${i}`);
       } else {
         if (raw.includes(']]>')) return fail('MALFORMED_XML', `"]]>" in text at offset ${i}`);
         const text = decodeReferences(raw, i);
@@ -96,7 +108,8 @@ export function parseXml(
     if (s.startsWith('<!--', i)) {
       const end = s.indexOf('--', i + 4);
       if (end < 0) return fail('MALFORMED_XML', `unterminated comment at offset ${i}`);
-      if (s.charCodeAt(end + 2) !== 62 /* > */) return fail('MALFORMED_XML', `"--" inside a comment at offset ${end}`);
+      if (s.charCodeAt(end + 2) !== 62 /* > */)
+        return fail('MALFORMED_XML', `"--" inside a comment at offset ${end}`);
       i = end + 3;
     } else if (s.startsWith('<![CDATA[', i)) {
       if (stack.length === 0) return fail('MALFORMED_XML', `CDATA outside the root element at offset ${i}`);
@@ -105,7 +118,10 @@ export function parseXml(
       appendText(stack[stack.length - 1], s.slice(i + 9, end));
       i = end + 3;
     } else if (s.startsWith('<!DOCTYPE', i)) {
-      return fail('DOCTYPE_NOT_ALLOWED', 'a DOCTYPE is not allowed (XML 130 documents have none; no entity expansion)');
+      return fail(
+        'DOCTYPE_NOT_ALLOWED',
+        'a DOCTYPE is not allowed (XML 130 documents have none; no entity expansion)',
+      );
     } else if (s.startsWith('<!', i)) {
       return fail('MALFORMED_XML', `unexpected markup declaration at offset ${i}`);
     } else if (s.startsWith('<?', i)) {
@@ -123,7 +139,8 @@ export function parseXml(
       if (!name) return fail('MALFORMED_XML', `malformed end tag at offset ${i}`);
       SPACE.lastIndex = NAME.lastIndex;
       SPACE.exec(s);
-      if (s.charCodeAt(SPACE.lastIndex) !== 62) return fail('MALFORMED_XML', `malformed end tag at offset ${i}`);
+      if (s.charCodeAt(SPACE.lastIndex) !== 62)
+        return fail('MALFORMED_XML', `malformed end tag at offset ${i}`);
       const open = stack.pop();
       if (!open || open.name !== name[0]) {
         return fail(
@@ -180,12 +197,14 @@ function parseStartTag(
     SPACE.lastIndex = NAME.lastIndex;
     SPACE.exec(s);
     i = SPACE.lastIndex;
-    if (s.charCodeAt(i) !== 61 /* = */) return fail('MALFORMED_XML', `attribute ${attr[0]} without a value at offset ${i}`);
+    if (s.charCodeAt(i) !== 61 /* = */)
+      return fail('MALFORMED_XML', `attribute ${attr[0]} without a value at offset ${i}`);
     SPACE.lastIndex = i + 1;
     SPACE.exec(s);
     i = SPACE.lastIndex;
     const quote = s[i];
-    if (quote !== '"' && quote !== "'") return fail('MALFORMED_XML', `unquoted attribute ${attr[0]} at offset ${i}`);
+    if (quote !== '"' && quote !== "'")
+      return fail('MALFORMED_XML', `unquoted attribute ${attr[0]} at offset ${i}`);
     const close = s.indexOf(quote, i + 1);
     if (close < 0) return fail('MALFORMED_XML', `unterminated attribute ${attr[0]} at offset ${i}`);
     const raw = s.slice(i + 1, close);
@@ -219,7 +238,10 @@ function decodeReferences(raw: string, offset: number): string | Failure<XmlPars
           : -1;
       if (cp < 0) return fail('MALFORMED_XML', `unknown entity &${ref}; at offset ${offset + amp} (no DTD)`);
       if (!isXmlChar(cp)) {
-        return fail('MALFORMED_XML', `character reference &${ref}; at offset ${offset + amp} is not an XML character`);
+        return fail(
+          'MALFORMED_XML',
+          `character reference &${ref}; at offset ${offset + amp} is not an XML character`,
+        );
       }
       text = String.fromCodePoint(cp);
     }

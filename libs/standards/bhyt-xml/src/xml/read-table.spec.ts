@@ -28,7 +28,13 @@ describe('readTable', () => {
   });
 
   it('round-trips special characters, line breaks and surrounding spaces exactly', () => {
-    const row = { MA_LK: 'A', STT: '1', MA_DICH_VU: 'X', KET_LUAN: ` <&>"' \r\n\ttrái tim – 😀 `, MO_TA: 'a\rb' };
+    const row = {
+      MA_LK: 'A',
+      STT: '1',
+      MA_DICH_VU: 'X',
+      KET_LUAN: ` <&>"' \r\n\ttrái tim – 😀 `,
+      MO_TA: 'a\rb',
+    };
     const result = readTable(xml4, writeTable(xml4, [row]));
     expect(result.ok && result.rows[0]['KET_LUAN']).toBe(row.KET_LUAN);
     expect(result.ok && result.rows[0]['MO_TA']).toBe('a\rb');
@@ -48,7 +54,10 @@ describe('readTable', () => {
       '  <CHUKYDONVI><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo/></ds:Signature></CHUKYDONVI>',
       '</CHI_TIEU_TRANG_THAI_KCB>',
     ].join('\r\n');
-    expect(readTable(xml0, xml)).toEqual({ ok: true, rows: [{ STT: '1', MA_LK: 'LK&1', HO_TEN: '  Trần Văn B ' }] });
+    expect(readTable(xml0, xml)).toEqual({
+      ok: true,
+      rows: [{ STT: '1', MA_LK: 'LK&1', HO_TEN: '  Trần Văn B ' }],
+    });
   });
 
   it.each([
@@ -59,8 +68,16 @@ describe('readTable', () => {
     ['repeated element', '<TONG_HOP><MA_LK>x</MA_LK><MA_LK>y</MA_LK></TONG_HOP>', 'DUPLICATE_ELEMENT'],
     ['nested element in a field', '<TONG_HOP><MA_LK><B/></MA_LK></TONG_HOP>', 'NOT_A_LEAF'],
     ['text between elements', '<TONG_HOP>oops<MA_LK>x</MA_LK></TONG_HOP>', 'UNEXPECTED_TEXT'],
-    ['signature slot in a table without one', '<TONG_HOP><MA_LK>x</MA_LK><CHUKYDONVI/></TONG_HOP>', 'UNEXPECTED_ELEMENT'],
-    ['a DOCTYPE', '<!DOCTYPE TONG_HOP [<!ENTITY a "aaaa">]><TONG_HOP><MA_LK>&a;</MA_LK></TONG_HOP>', 'DOCTYPE_NOT_ALLOWED'],
+    [
+      'signature slot in a table without one',
+      '<TONG_HOP><MA_LK>x</MA_LK><CHUKYDONVI/></TONG_HOP>',
+      'UNEXPECTED_ELEMENT',
+    ],
+    [
+      'a DOCTYPE',
+      '<!DOCTYPE TONG_HOP [<!ENTITY a "aaaa">]><TONG_HOP><MA_LK>&a;</MA_LK></TONG_HOP>',
+      'DOCTYPE_NOT_ALLOWED',
+    ],
     ['huge nesting', '<TONG_HOP>' + '<MA_LK>'.repeat(100_000), 'TOO_DEEP'],
   ])('fails on %s', (_label, xml, code) => {
     expect(readTable(xml1, xml)).toMatchObject({ ok: false, code });
@@ -90,7 +107,26 @@ describe('readTable', () => {
       state = (state * 1103515245 + 12345) & 0x7fffffff;
       return state % n;
     };
-    const alphabet = ['<', '>', '/', '&', ';', '"', "'", '=', '!', '[', ']', '-', '?', 'A', ' ', '\u0000', '#', 'x'];
+    const alphabet = [
+      '<',
+      '>',
+      '/',
+      '&',
+      ';',
+      '"',
+      "'",
+      '=',
+      '!',
+      '[',
+      ']',
+      '-',
+      '?',
+      'A',
+      ' ',
+      '\u0000',
+      '#',
+      'x',
+    ];
     for (let i = 0; i < 2000; i++) {
       const chars = [...seed];
       for (let k = 0; k < 1 + random(8); k++) chars[random(chars.length)] = alphabet[random(alphabet.length)];

@@ -1,6 +1,13 @@
 import type { Failure } from '@hosp/standards-bhyt';
 import type { TableDef } from '../layout/types';
-import { elementChildren, leafText, parseXml, type XmlElement, type XmlParseErrorCode, type XmlParseOptions } from './parse';
+import {
+  elementChildren,
+  leafText,
+  parseXml,
+  type XmlElement,
+  type XmlParseErrorCode,
+  type XmlParseOptions,
+} from './parse';
 
 /**
  * Reads a table document (one decoded NOIDUNGFILE, or a check-in document) back into rows.
@@ -39,7 +46,10 @@ export function readTable(def: TableDef, xml: string, options: ReadOptions = {})
     return readParsed(def, xml, options);
   } catch (error) {
     // Defence in depth: nothing below is expected to throw, but a reader of hostile input must not.
-    return fail('MALFORMED_XML', `unreadable document: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      'MALFORMED_XML',
+      `unreadable document: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -89,13 +99,17 @@ function readRecord(
   for (const field of fields) {
     if (field.name === 'CHUKYDONVI' && def.signatureSlot && record.name === def.root) continue;
     if (!known.has(field.name)) {
-      return fail('UNEXPECTED_ELEMENT', `record ${index}: <${field.name}> is not an element of ${def.layoutId} ${def.id}`);
+      return fail(
+        'UNEXPECTED_ELEMENT',
+        `record ${index}: <${field.name}> is not an element of ${def.layoutId} ${def.id}`,
+      );
     }
     if (Object.prototype.hasOwnProperty.call(row, field.name)) {
       return fail('DUPLICATE_ELEMENT', `record ${index}: <${field.name}> appears twice`);
     }
     const text = leafText(field);
-    if (text === null) return fail('NOT_A_LEAF', `record ${index}: <${field.name}> contains elements, not text`);
+    if (text === null)
+      return fail('NOT_A_LEAF', `record ${index}: <${field.name}> contains elements, not text`);
     row[field.name] = text;
   }
   return { ok: true, row };

@@ -17,7 +17,9 @@ function elementNames(xml: string): string[] {
 describe('writeTable', () => {
   it('writes a single-record table: declaration, root, every field in layout order', () => {
     const xml = writeTable(xml1, [sampleXml1()]);
-    expect(xml.startsWith(`${XML_DECLARATION}<TONG_HOP><MA_LK>${SAMPLE_MA_LK}</MA_LK><STT>1</STT>`)).toBe(true);
+    expect(xml.startsWith(`${XML_DECLARATION}<TONG_HOP><MA_LK>${SAMPLE_MA_LK}</MA_LK><STT>1</STT>`)).toBe(
+      true,
+    );
     expect(xml.endsWith('<DU_PHONG/></TONG_HOP>')).toBe(true);
     expect(elementNames(xml)).toEqual(['TONG_HOP', ...xml1.fields.map((f) => f.name)]);
     expect(xml).not.toContain('\n');
@@ -26,7 +28,11 @@ describe('writeTable', () => {
   it('writes a list table with its list and record elements, records in the given order', () => {
     const rows = sampleXml2();
     const xml = writeTable(xml2, rows);
-    expect(xml.startsWith(`${XML_DECLARATION}<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC><CHI_TIET_THUOC><MA_LK>`)).toBe(true);
+    expect(
+      xml.startsWith(
+        `${XML_DECLARATION}<CHITIEU_CHITIET_THUOC><DSACH_CHI_TIET_THUOC><CHI_TIET_THUOC><MA_LK>`,
+      ),
+    ).toBe(true);
     expect(xml.endsWith('</CHI_TIET_THUOC></DSACH_CHI_TIET_THUOC></CHITIEU_CHITIET_THUOC>')).toBe(true);
     expect(xml.split('<CHI_TIET_THUOC>')).toHaveLength(4);
     const names = xml2.fields.map((f) => f.name);
@@ -43,20 +49,29 @@ describe('writeTable', () => {
 
   it('ends the check-in with an empty CHUKYDONVI after the list (spec §1.2)', () => {
     const xml = writeTable(xml0, [sampleCheckIn()]);
-    expect(xml.endsWith('<DU_PHONG/></TRANG_THAI_KCB></DSACH_TRANG_THAI_KCB><CHUKYDONVI/></CHI_TIEU_TRANG_THAI_KCB>')).toBe(
-      true,
-    );
+    expect(
+      xml.endsWith(
+        '<DU_PHONG/></TRANG_THAI_KCB></DSACH_TRANG_THAI_KCB><CHUKYDONVI/></CHI_TIEU_TRANG_THAI_KCB>',
+      ),
+    ).toBe(true);
     expect(writeTable(xml4, sampleXml4())).not.toContain('CHUKYDONVI');
   });
 
   it('writes empty and undefined values as <X/>', () => {
-    const xml = writeTable(xml4, [{ MA_LK: 'A', STT: '1', MA_DICH_VU: 'X', GIA_TRI: '', DON_VI_DO: undefined }]);
+    const xml = writeTable(xml4, [
+      { MA_LK: 'A', STT: '1', MA_DICH_VU: 'X', GIA_TRI: '', DON_VI_DO: undefined },
+    ]);
     expect(xml).toContain('<GIA_TRI/><DON_VI_DO/><MO_TA/>');
   });
 
   it('escapes the XML special characters and keeps Vietnamese text as it is', () => {
     const xml = writeTable(xml4, [
-      { MA_LK: 'A', STT: '1', MA_DICH_VU: 'X', KET_LUAN: `a<b & c>d "q" 'p' Viêm phổi thùy dưới phải – Đỗ Ngọc Ánh` },
+      {
+        MA_LK: 'A',
+        STT: '1',
+        MA_DICH_VU: 'X',
+        KET_LUAN: `a<b & c>d "q" 'p' Viêm phổi thùy dưới phải – Đỗ Ngọc Ánh`,
+      },
     ]);
     expect(xml).toContain(
       '<KET_LUAN>a&lt;b &amp; c&gt;d &quot;q&quot; &apos;p&apos; Viêm phổi thùy dưới phải – Đỗ Ngọc Ánh</KET_LUAN>',
@@ -81,7 +96,9 @@ describe('writeTable', () => {
     expect(() => writeTable(xml2, [row])).toThrow(XmlWriteError);
     expect(() => writeTable(xml2, [row])).toThrow(/row 1: unknown element NGAY_TH_YLL/);
     // NHOM_MAU does not exist before QĐ 4750.
-    expect(() => writeTable(tableDef(layoutById('QD130'), 'XML1'), [sampleXml1()])).toThrow(/unknown element NHOM_MAU/);
+    expect(() => writeTable(tableDef(layoutById('QD130'), 'XML1'), [sampleXml1()])).toThrow(
+      /unknown element NHOM_MAU/,
+    );
   });
 
   it('throws on a non-string value, a wrong record count and characters XML cannot carry', () => {
@@ -109,7 +126,9 @@ describe('writeTable', () => {
       bytes += writeTable(xml4, x4).length;
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    console.log(`writeTable: 1,650 claims × 30 rows (${(bytes / 1e6).toFixed(1)} M characters) in ${ms.toFixed(0)} ms`);
+    console.log(
+      `writeTable: 1,650 claims × 30 rows (${(bytes / 1e6).toFixed(1)} M characters) in ${ms.toFixed(0)} ms`,
+    );
     expect(ms).toBeLessThan(1000);
   });
 });

@@ -34,7 +34,12 @@ export class XmlWriteError extends Error {
 
 interface CompiledTable {
   readonly names: ReadonlySet<string>;
-  readonly fields: readonly { readonly name: string; readonly open: string; readonly close: string; readonly empty: string }[];
+  readonly fields: readonly {
+    readonly name: string;
+    readonly open: string;
+    readonly close: string;
+    readonly empty: string;
+  }[];
   readonly head: string;
   readonly tail: string;
   readonly recordOpen: string;
@@ -50,7 +55,12 @@ function compile(def: TableDef): CompiledTable {
     const signature = def.signatureSlot ? '<CHUKYDONVI/>' : '';
     table = {
       names: new Set(def.fields.map((f) => f.name)),
-      fields: def.fields.map((f) => ({ name: f.name, open: `<${f.name}>`, close: `</${f.name}>`, empty: `<${f.name}/>` })),
+      fields: def.fields.map((f) => ({
+        name: f.name,
+        open: `<${f.name}>`,
+        close: `</${f.name}>`,
+        empty: `<${f.name}/>`,
+      })),
       head: single ? `${XML_DECLARATION}<${def.root}>` : `${XML_DECLARATION}<${def.root}><${def.list}>`,
       tail: single ? `${signature}</${def.root}>` : `</${def.list}>${signature}</${def.root}>`,
       recordOpen: single ? '' : `<${def.record}>`,
@@ -66,7 +76,9 @@ export function writeTable(def: TableDef, rows: readonly XmlRow[]): string {
   const table = compile(def);
   const where = `${def.layoutId} ${def.id}`;
   if (def.list === null && rows.length !== 1) {
-    throw new XmlWriteError(`${where} is a single-record document (root ${def.root}); got ${rows.length} rows`);
+    throw new XmlWriteError(
+      `${where} is a single-record document (root ${def.root}); got ${rows.length} rows`,
+    );
   }
   if (rows.length === 0) {
     throw new XmlWriteError(`${where}: no rows; a table without records is not sent (spec §1.1)`);
@@ -76,7 +88,9 @@ export function writeTable(def: TableDef, rows: readonly XmlRow[]): string {
     const row = rows[r];
     for (const key of Object.keys(row)) {
       if (!table.names.has(key)) {
-        throw new XmlWriteError(`${where} row ${r + 1}: unknown element ${key} (not in the ${def.layoutId} layout)`);
+        throw new XmlWriteError(
+          `${where} row ${r + 1}: unknown element ${key} (not in the ${def.layoutId} layout)`,
+        );
       }
     }
     out += table.recordOpen;
@@ -87,7 +101,9 @@ export function writeTable(def: TableDef, rows: readonly XmlRow[]): string {
         continue;
       }
       if (typeof value !== 'string') {
-        throw new XmlWriteError(`${where} row ${r + 1}: ${field.name} must be a formatted string, got ${typeof value}`);
+        throw new XmlWriteError(
+          `${where} row ${r + 1}: ${field.name} must be a formatted string, got ${typeof value}`,
+        );
       }
       const bad = findInvalidXmlChar(value);
       if (bad >= 0) {

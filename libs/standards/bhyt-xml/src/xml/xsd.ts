@@ -40,8 +40,11 @@ function schema(comment: string, body: string): string {
 
 /** The XSD of one table document of one layout version. */
 export function tableXsd(def: TableDef): string {
-  const fields = (depth: number): string => def.fields.map((f) => `${pad(depth)}${fieldElement(f)}\n`).join('');
-  const signature = def.signatureSlot ? `${pad(8)}<xs:element name="CHUKYDONVI" type="SignatureSlot"/>\n` : '';
+  const fields = (depth: number): string =>
+    def.fields.map((f) => `${pad(depth)}${fieldElement(f)}\n`).join('');
+  const signature = def.signatureSlot
+    ? `${pad(8)}<xs:element name="CHUKYDONVI" type="SignatureSlot"/>\n`
+    : '';
   let body: string;
   if (def.list === null || def.record === null) {
     body = sequence(2, def.root, fields(8) + signature);
@@ -119,7 +122,8 @@ export function fieldElement(field: FieldDef): string {
     for (const code of values) facets.push(`<xs:enumeration value="${escapeXml(code)}"/>`);
   }
   const patterns = valuePatterns(field);
-  if (facets.length === 0 && patterns.length === 0) return `<xs:element name="${field.name}" type="xs:string"/>`;
+  if (facets.length === 0 && patterns.length === 0)
+    return `<xs:element name="${field.name}" type="xs:string"/>`;
   return `<xs:element name="${field.name}"><xs:simpleType>${restriction(patterns, facets)}</xs:simpleType></xs:element>`;
 }
 
