@@ -2,11 +2,13 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { CareRoute, ClaimSubmissionFailedSchema, ClaimSubmittedSchema, Topics } from '@hosp/contracts';
 import { authHeader, eventually, type JsonApi, jsonApi, readEvents } from '@hosp/service-testing';
 import { verifyEnveloped } from '@hosp/standards-bhyt-xml';
+import { BhxhGatewayClient } from '../../src/submission/application/bhxh-gateway.client';
 import {
   bootClaims,
   CLAIMS_CATALOG,
   type ClaimsHarness,
   FACILITY,
+  GATEWAY_ACCOUNT,
   newCard,
   OUTPATIENT_LINES,
   publishEpisode,
@@ -110,6 +112,60 @@ describe('claims: from the episode events to the insurance gateway', () => {
       encounterId: ep.encounterId,
       receiptCode: transactionOf(h, ep.encounterId),
       version: 1,
+    });
+  }, 120_000);
+
+  it('resubmits a correction as a new version, keeps the history, and exports the month', async () => {
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES });
+    const v1 = await claimOf(ep.encounterId, 'submitted');
+    const again = await call('POST', `/claims/${v1.id}/resubmit`, { reason: 'bổ sung kết quả cận lâm sàng' });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ version: 2, reason: 'bổ sung kết quả cận lâm sàng' });
+    const v2 = await eventually(async () => {
+      const r = await call('GET', `/claims/${again.body.id}`);
+      return r.body.status === 'submitted' ? r.body : undefined;
+    }, 'version 2 submitted');
+    const history = (await call('GET', `/claims/${v2.id}/history`)).body;
+    expect(history.versions.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [1, 'submitted'],
+      [2, 'submitted'],
+    ]);
+    expect(history.submissions.filter((s: { kind: string }) => s.kind === 'claim')).toHaveLength(2);
+    expect((await call('POST', `/claims/${v1.id}/resubmit`, { reason: 'again' })).body.code).toBe(
+      'NOT_LATEST',
+    );
+
+    const month = v2.settlementMonth as string;
+    const exported = (await call('GET', `/exports/monthly/${month}`)).body;
+    const mine = exported.claims.filter((c: { encounterId: string }) => c.encounterId === ep.encounterId);
+    expect(mine).toEqual([expect.objectContaining({ version: 2, envelopeBase64: expect.any(String) })]);
+    expect((await call('GET', '/exports/monthly/2026-13')).status).toBe(400);
+    expect(
+      (await call('GET', `/claims?status=submitted&month=${month}&limit=500`)).body.map(
+        (c: { id: string }) => c.id,
+      ),
+    ).toContain(v2.id);
+  }, 120_000);
+
+  it('the gateway refuses a tampered claim: its signature no longer verifies', async () => {
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES });
+    const claim = await claimOf(ep.encounterId, 'submitted');
+    const xml = await (
+      await fetch(`${h.claims.baseUrl}/claims/${claim.id}/xml`, { headers: await authHeader() })
+    ).text();
+    const tampered = xml.replace(/<NGAYLAP>(\d+)<\/NGAYLAP>/, '<NGAYLAP>20200101</NGAYLAP>');
+    expect(tampered).not.toBe(xml);
+    const client = new BhxhGatewayClient({
+      ...GATEWAY_ACCOUNT,
+      baseUrl: h.gateway.url,
+      provinceCode: '79',
+      facilityCode: FACILITY,
+    });
+    const answer = await client.send('claim', tampered);
+    expect(answer).toMatchObject({
+      outcome: 'rejected',
+      resultCode: '400',
+      message: expect.stringContaining('DIGEST_MISMATCH'),
     });
   }, 120_000);
 
