@@ -11,9 +11,12 @@ import { resolve } from 'node:path';
 import { type DevAccount, DevIssuer, newSecret, ROLES, type Role, serveDevIssuer } from '@hosp/platform-auth';
 
 const ROOT = resolve(__dirname, '..');
-const DIR = resolve(ROOT, '.stack/dev-issuer');
+const DIR = process.env['AUTH_DEV_DIR'] ?? resolve(ROOT, '.stack/dev-issuer');
 const PORT = Number(process.env['AUTH_DEV_PORT'] ?? 3099);
-const ISSUER = `http://127.0.0.1:${PORT}`;
+/** 127.0.0.1 unless a container needs it on its network (docker-compose.yml sets 0.0.0.0). */
+const HOST = process.env['AUTH_DEV_HOST'] ?? '127.0.0.1';
+/** The `iss` of its tokens: the address users reach it at. */
+const ISSUER = process.env['AUTH_DEV_ISSUER'] ?? `http://127.0.0.1:${PORT}`;
 const AUDIENCE = process.env['AUTH_AUDIENCE'] ?? 'hosp-platform';
 
 /** One demo user per role, plus a machine client with every role for scripts. */
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
     keyFile: resolve(DIR, 'key.json'),
   });
   const server = serveDevIssuer(issuer, accounts);
-  server.listen(PORT, '127.0.0.1', () => {
+  server.listen(PORT, HOST, () => {
     console.log(`development issuer ${ISSUER} (audience ${AUDIENCE}); accounts and secrets: ${accountsFile}`);
     console.log(
       `a token: curl -s ${ISSUER}/token -d grant_type=client_credentials -d client_id=platform-cli -d client_secret=<secret>`,

@@ -53,7 +53,8 @@ export class StudiesController {
   @Post('held-studies/:uid/resolve')
   @HttpCode(200)
   resolve(@Param('uid') uid: string, @Body() body: ResolveDto, @Ctx() ctx: RequestContext) {
-    if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
+    if (!ctx.actorId)
+      throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
     return this.reconciliation.resolve(uid, body.procedureId, body.reason, ctx.actorId, ctx);
   }
 }

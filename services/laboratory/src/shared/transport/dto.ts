@@ -10,6 +10,7 @@ export const ToInt = () =>
  * be recorded, so it is refused; the field keeps the name earlier clients knew.
  */
 export function requireActor(ctx: RequestContext): string {
-  if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
+  if (!ctx.actorId)
+    throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
   return ctx.actorId;
 }

@@ -10,6 +10,7 @@ export const ToInt = () =>
  * cancellations and every report step are recorded with it. An empty subject is refused.
  */
 export function requireActor(ctx: RequestContext): string {
-  if (!ctx.actorId) throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
+  if (!ctx.actorId)
+    throw InvalidRequestError.field('x-actor-id', 'the acting user is required (the token has no subject)');
   return ctx.actorId;
 }
