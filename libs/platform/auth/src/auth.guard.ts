@@ -27,6 +27,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly listeners: AuthFailureListener[] = [];
+  private readonly denialListeners: AuthFailureListener[] = [];
 
   constructor(
     private readonly reflector: Reflector,
@@ -35,6 +36,11 @@ export class AuthGuard implements CanActivate {
 
   onFailure(listener: AuthFailureListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Listeners told about every authenticated call the access policy refused (403); `req.principal` is set. */
+  onDenied(listener: AuthFailureListener): void {
+    this.denialListeners.push(listener);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -71,14 +77,17 @@ export class AuthGuard implements CanActivate {
       });
     }
     req.principal = verified.principal;
-    if (!policy)
+    if (!policy) {
+      this.deny(req, 'NO_ACCESS_POLICY', 'no access policy declared');
       throw new ForbiddenException({
         error: 'Forbidden',
         code: 'NO_ACCESS_POLICY',
         message: 'this operation declares no access policy, so nobody may call it',
       });
+    }
     const allowed = (READ_METHODS.has(req.method ?? '') ? policy.read : policy.write) ?? [];
-    if (!verified.principal.roles.some((r) => allowed.includes(r)))
+    if (!verified.principal.roles.some((r) => allowed.includes(r))) {
+      this.deny(req, 'ROLE_REQUIRED', `needs one of ${allowed.join(', ')}`);
       throw new ForbiddenException({
         error: 'Forbidden',
         code: 'ROLE_REQUIRED',
@@ -86,10 +95,15 @@ export class AuthGuard implements CanActivate {
           verified.principal.roles.join(', ') || 'none'
         }`,
       });
+    }
     return true;
   }
 
   private fail(req: IncomingMessage, code: string, reason: string): void {
     for (const l of this.listeners) l(req, code, reason);
+  }
+
+  private deny(req: IncomingMessage, code: string, reason: string): void {
+    for (const l of this.denialListeners) l(req, code, reason);
   }
 }

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlatformMessaging1763700000000 } from '@hosp/platform-kafka';
+import { AuditModule, PlatformAudit1763700000010 } from '@hosp/platform-audit';
 import { loggerParams, MetricsController } from '@hosp/platform-observability';
 import {
   databaseUrlFromEnv,
@@ -27,7 +28,7 @@ import { ServiceEvents } from './service-events';
 @Module({})
 export class PlatformModule {
   static forService(def: ServiceDefinition): DynamicModule {
-    const migrations = [PlatformMessaging1763700000000, ...def.migrations];
+    const migrations = [PlatformMessaging1763700000000, PlatformAudit1763700000010, ...def.migrations];
     return {
       module: PlatformModule,
       global: true,
@@ -35,6 +36,8 @@ export class PlatformModule {
         DiscoveryModule,
         // Every HTTP route needs a verified bearer token and a declared access policy (security issue).
         AuthModule.forRoot(),
+        // Every controller request, token refusal and /audit/* read goes on the hash-chained audit trail.
+        AuditModule.forService(def.service),
         // A factory, so LOG_LEVEL is read when the application boots, not when the module file is imported.
         LoggerModule.forRootAsync({ useFactory: () => loggerParams(def.service) }),
         TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 }),
