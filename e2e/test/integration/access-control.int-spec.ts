@@ -178,6 +178,19 @@ describe('access control: tokens and roles', () => {
     expect((await res.json())[0]).toMatchObject({ orderingProviderId: 'bs-tran' });
   });
 
+  it('caps request bodies (413) and turns a flood of refused tokens into 429, valid users unaffected', async () => {
+    const big = await as(his, 'le-tan', 'receptionist')('POST', '/patients', {
+      fullName: 'x'.repeat(3 * 1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+    let last: Response | undefined;
+    for (let i = 0; i < 31; i++)
+      last = await fetch(`${lab.baseUrl}/specimens`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(last!.status).toBe(429);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await as(lab, 'ktv-an', 'lab-technician')('GET', '/specimens')).status).toBe(200);
+  });
+
   it('declares an access policy on every route of every service', () => {
     const undeclared: string[] = [];
     let routes = 0;

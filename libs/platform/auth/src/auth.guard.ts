@@ -2,6 +2,8 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -9,6 +11,7 @@ import { Reflector } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ACCESS_POLICY, type AccessPolicy } from './access';
 import type { Principal } from './roles';
+import { RateWindow } from './rate-window';
 import { TokenVerifier } from './token-verifier';
 
 export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
@@ -17,6 +20,20 @@ export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
 export type AuthFailureListener = (req: IncomingMessage, code: string, reason: string) => void;
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Limits per client address and minute (security issue: "rate limits on login and public endpoints"):
+ *   AUTH_MAX_FAILURES_PER_MINUTE (30)  refused tokens; past it the address's refused calls get 429
+ *   PUBLIC_RATE_PER_MINUTE (1200)      calls of the open routes (health, metrics)
+ */
+const limit = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+function clientAddress(req: IncomingMessage): string {
+  return (req.socket?.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}
 
 /**
  * The platform's global guard: a bearer token (RFC 6750 §2.1) verified against the issuer, then the route's
@@ -28,6 +45,8 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export class AuthGuard implements CanActivate {
   private readonly listeners: AuthFailureListener[] = [];
   private readonly denialListeners: AuthFailureListener[] = [];
+  private readonly failures = new RateWindow(limit('AUTH_MAX_FAILURES_PER_MINUTE', 30));
+  private readonly publicCalls = new RateWindow(limit('PUBLIC_RATE_PER_MINUTE', 1200));
 
   constructor(
     private readonly reflector: Reflector,
@@ -49,12 +68,18 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (policy?.public) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = context.switchToHttp().getResponse<ServerResponse>();
+    const address = clientAddress(req);
+    if (policy?.public) {
+      if (this.publicCalls.hit(address)) this.tooMany(res, this.publicCalls, address, 'open routes');
+      return true;
+    }
+
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
     if (!match) {
+      this.refuseIfFlooding(req, res, address);
       res.setHeader('WWW-Authenticate', 'Bearer realm="hosp"');
       this.fail(req, 'MISSING_TOKEN', 'a bearer token is required');
       throw new UnauthorizedException({
@@ -65,6 +90,7 @@ export class AuthGuard implements CanActivate {
     }
     const verified = await this.verifier.verify(match[1]!);
     if (!verified.ok) {
+      this.refuseIfFlooding(req, res, address);
       res.setHeader(
         'WWW-Authenticate',
         `Bearer realm="hosp", error="invalid_token", error_description="${verified.reason.replaceAll('"', "'")}"`,
@@ -97,6 +123,29 @@ export class AuthGuard implements CanActivate {
       });
     }
     return true;
+  }
+
+  /**
+   * A client past its limit of refused tokens gets 429 instead of 401 for the rest of the minute. Only refused
+   * requests count and only they are turned away, so valid users behind the same address (a NAT) keep working.
+   */
+  private refuseIfFlooding(req: IncomingMessage, res: ServerResponse, address: string): void {
+    if (this.failures.hit(address)) {
+      this.fail(req, 'RATE_LIMITED', 'too many refused tokens from this address');
+      this.tooMany(res, this.failures, address, 'refused authentications');
+    }
+  }
+
+  private tooMany(res: ServerResponse, window: RateWindow, address: string, what: string): never {
+    res.setHeader('Retry-After', String(window.retryAfter(address)));
+    throw new HttpException(
+      {
+        error: 'Too Many Requests',
+        code: 'RATE_LIMITED',
+        message: `more than ${window.limit} ${what} a minute from this address; retry later`,
+      },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 
   private fail(req: IncomingMessage, code: string, reason: string): void {

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { DevIssuer } from './dev-issuer';
+import { RateWindow } from './rate-window';
 import type { Role } from './roles';
 
 export interface DevAccount {
@@ -16,6 +17,8 @@ export interface DevAccount {
  * built-in passwords. Bound to 127.0.0.1 by the script.
  */
 export function serveDevIssuer(issuer: DevIssuer, accounts: ReadonlyMap<string, DevAccount>): Server {
+  // Password guessing: 10 refused attempts a minute per account, and per client address, then 429.
+  const refusals = new RateWindow(10);
   return createServer((req, res) => {
     const send = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -47,9 +50,20 @@ export function serveDevIssuer(issuer: DevIssuer, accounts: ReadonlyMap<string, 
               : null;
         const secret = grant === 'password' ? form.get('password') : form.get('client_secret');
         if (!id) return send(400, { error: 'unsupported_grant_type' });
+        const address = req.socket.remoteAddress ?? 'unknown';
+        if (refusals.exceeded(`id:${id}`) || refusals.exceeded(`ip:${address}`)) {
+          res.setHeader('Retry-After', String(refusals.retryAfter(`id:${id}`)));
+          return send(429, {
+            error: 'slow_down',
+            error_description: 'too many refused attempts; retry later',
+          });
+        }
         const account = accounts.get(id);
-        if (!account || !secret || !same(account.secret, secret))
+        if (!account || !secret || !same(account.secret, secret)) {
+          refusals.hit(`id:${id}`);
+          refusals.hit(`ip:${address}`);
           return send(401, { error: 'invalid_client', error_description: 'unknown account or wrong secret' });
+        }
         const token = await issuer.mint({
           sub: id,
           roles: account.roles,

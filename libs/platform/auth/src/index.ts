@@ -6,3 +6,4 @@ export * from './auth.guard';
 export * from './auth.module';
 export * from './dev-issuer';
 export * from './dev-issuer-server';
+export * from './rate-window';

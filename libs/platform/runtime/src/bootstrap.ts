@@ -1,5 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ApiErrorFilter } from './http/api-error.filter';
@@ -13,6 +14,13 @@ export function configureApp(app: INestApplication, def: ServiceDefinition): voi
   app.enableShutdownHooks();
   // Every request body is validated against its DTO; every error leaves in one shape (http/api-error.filter).
   app.useGlobalPipes(platformValidationPipe());
+  // Request bodies (JSON, forms) are capped (security issue: payload limits on every interface); a larger one is
+  // refused with 413 before it is buffered. HTTP_BODY_LIMIT, default 2 MB: a catalogue of 5,000 items fits.
+  // Streams with their own limits (DICOMweb STOW) are not parsed here.
+  const bodyLimit = process.env['HTTP_BODY_LIMIT'] ?? '2mb';
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: bodyLimit });
+  express.useBodyParser('urlencoded', { limit: bodyLimit, extended: false });
   app.useGlobalFilters(new ApiErrorFilter(app.get(HttpAdapterHost)));
   const doc = new DocumentBuilder()
     .setTitle(`${def.service}`)

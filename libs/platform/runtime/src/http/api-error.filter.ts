@@ -53,6 +53,30 @@ export class ApiErrorFilter implements ExceptionFilter {
       );
       return;
     }
+    // The body parser's own errors (body-parser/http-errors: `expose` and a 4xx `status`), e.g. a body over
+    // HTTP_BODY_LIMIT (413) or malformed JSON (400), reach the filter as plain errors, not HttpExceptions.
+    const parserError = exception as {
+      status?: unknown;
+      expose?: unknown;
+      type?: unknown;
+      message?: unknown;
+    };
+    if (
+      parserError &&
+      parserError.expose === true &&
+      typeof parserError.status === 'number' &&
+      parserError.status >= 400 &&
+      parserError.status < 500
+    ) {
+      const status = parserError.status;
+      reply(status, {
+        statusCode: status,
+        error: STATUS_TEXT[status] ?? 'Error',
+        code: status === 413 ? 'PAYLOAD_TOO_LARGE' : codeForStatus(status),
+        message: String(parserError.message ?? 'bad request body'),
+      });
+      return;
+    }
     this.log.error({ err: exception, path: req.url }, 'unhandled error');
     reply(500, {
       statusCode: 500,
@@ -67,6 +91,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Payload Too Large',
   422: 'Unprocessable Entity',
 };
 
