@@ -285,6 +285,8 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
         dischargeType: '1',
         mainDiagnosis: 'J06.9',
         secondaryDiagnoses: ['I10'],
+        // A re-exam appointment: XML1 NGAY_TAI_KHAM and the XML14 paper (the spec §1.7 row 62, §1.11).
+        followUpDate: day(7),
       }),
     );
     const closed = await ok(hisApi('POST', `/encounters/${encounter.id}/close`, {}));
@@ -304,10 +306,20 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
       HO_TEN: 'Nguyễn Thị Hoà',
       MA_LOAI_KCB: '01',
       SO_NGAY_DTRI: '0',
+      NGAY_TAI_KHAM: day(7).replaceAll('-', ''),
     });
     expect(tables.XML3.map((r: Record<string, string>) => r['MA_NHOM'])).toEqual(['13', '1', '2']);
     expect(tables.XML2).toHaveLength(1);
-    expect(await verifyIndependently(claim.id, 'outpatient')).toEqual(['XML1', 'XML2', 'XML3', 'XML4']);
+    expect(tables.XML14).toEqual([
+      expect.objectContaining({ NGAY_HEN_KL: day(7).replaceAll('-', ''), MA_BAC_SI: 'CCHN-0001' }),
+    ]);
+    expect(await verifyIndependently(claim.id, 'outpatient')).toEqual([
+      'XML1',
+      'XML2',
+      'XML3',
+      'XML4',
+      'XML14',
+    ]);
     const received = gateway.received.filter((d) => d.episodeKey === encounter.id);
     expect(received.map((d) => [d.kind, d.resultCode])).toEqual([
       ['check-in', '200'],

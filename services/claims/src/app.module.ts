@@ -4,6 +4,7 @@ import { CatalogController } from './catalog/transport/catalog.controller';
 import { CheckInService } from './claims/application/check-in.service';
 import { ClaimsService } from './claims/application/claims.service';
 import { FacilitySigner } from './claims/application/facility-signer';
+import { OverdueClaims } from './claims/application/overdue-claims';
 import { ClaimsController } from './claims/transport/claims.controller';
 import { EpisodesService } from './episodes/application/episodes.service';
 import { HisEventsConsumer } from './episodes/transport/his-events.consumer';
@@ -24,6 +25,7 @@ import { SubmissionWorker } from './submission/application/submission-worker';
     HisEventsConsumer,
     ResultsEventsConsumer,
     SubmissionWorker,
+    OverdueClaims,
   ],
 })
 export class AppModule {}

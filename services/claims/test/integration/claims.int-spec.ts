@@ -30,7 +30,7 @@ describe('claims: from the episode events to the insurance gateway', () => {
   let call: JsonApi;
 
   beforeAll(async () => {
-    h = await bootClaims({ CLAIMS_SUBMIT_MAX_ATTEMPTS: '3' });
+    h = await bootClaims({ CLAIMS_SUBMIT_MAX_ATTEMPTS: '3', CLAIMS_WAIT_FOR_FACTS_MS: '6000' });
     call = jsonApi(h.claims, { 'x-actor-id': 'ketoan-lan' });
     expect((await call('PUT', '/catalog/items', { items: CLAIMS_CATALOG })).status).toBe(200);
   }, 180_000);
@@ -113,6 +113,69 @@ describe('claims: from the episode events to the insurance gateway', () => {
       receiptCode: transactionOf(h, ep.encounterId),
       version: 1,
     });
+  }, 120_000);
+
+  it('sends the referral letter (XML13) and the re-exam appointment (XML14) HIS wrote at discharge', async () => {
+    const followUpDate = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const ep = await publishEpisode(h.claims, {
+      lines: OUTPATIENT_LINES,
+      discharge: {
+        dischargeType: '2',
+        referral: {
+          toFacility: '79002',
+          reasonCode: '1',
+          letterNumber: 'CT-2026/0042',
+          clinicalSigns: 'Sốt 39°C, khó thở',
+          treatmentDirection: 'Tiếp tục kháng sinh, đánh giá hồi sức',
+          transport: 'Xe cứu thương',
+          escortName: 'Lê Thị Mai',
+          escortTitle: 'Điều dưỡng',
+        },
+        followUpDate,
+        treatmentSummary: 'Kháng sinh 5 ngày, thở oxy',
+        dischargedBy: 'CCHN-0001',
+      },
+    });
+    const claim = await claimOf(ep.encounterId, 'submitted');
+    const tables = (await call('GET', `/claims/${claim.id}/tables`)).body;
+    expect(tables.XML1[0]).toMatchObject({
+      MA_LOAI_RV: '2',
+      MA_NOI_DEN: '79002',
+      GIAY_CHUYEN_TUYEN: 'CT-2026/0042',
+      NGAY_TAI_KHAM: followUpDate.replaceAll('-', ''),
+      PP_DIEU_TRI: 'Kháng sinh 5 ngày, thở oxy',
+    });
+    const letter = {
+      MA_LK: ep.encounterId,
+      SO_CHUYENTUYEN: 'CT-2026/0042',
+      MA_CSKCB: FACILITY,
+      MA_NOI_DI: FACILITY,
+      MA_NOI_DEN: '79002',
+      MA_THE_BHYT: ep.card.number,
+      MA_LYDO_CT: '1',
+      DAU_HIEU_LS: 'Sốt 39°C, khó thở',
+      TOMTAT_KQ: expect.stringContaining('Hemoglobin: 128 g/L'),
+      PHUONGTIEN_VC: 'Xe cứu thương',
+      MA_BAC_SI: 'CCHN-0001',
+      MA_TTDV: '7900100001',
+    };
+    const appointment = {
+      MA_LK: ep.encounterId,
+      SO_GIAYHEN_KL: ep.encounterId,
+      NGAY_HEN_KL: followUpDate.replaceAll('-', ''),
+      MA_BENH_CHINH: 'J06.9',
+      MA_BAC_SI: 'CCHN-0001',
+    };
+    expect(tables.XML13).toEqual([expect.objectContaining(letter)]);
+    expect(tables.XML14).toEqual([expect.objectContaining(appointment)]);
+
+    // The simulator read both papers back from the signed envelope, checked them against the layout and
+    // accepted the claim.
+    const sent = h.gateway.received.find((d) => d.kind === 'claim' && d.episodeKey === ep.encounterId)!;
+    expect(sent).toMatchObject({ resultCode: '200' });
+    expect(Object.keys(sent.tables)).toEqual(['XML1', 'XML2', 'XML3', 'XML4', 'XML13', 'XML14']);
+    expect(sent.tables['XML13']).toEqual([expect.objectContaining(letter)]);
+    expect(sent.tables['XML14']).toEqual([expect.objectContaining(appointment)]);
   }, 120_000);
 
   it('resubmits a correction as a new version, keeps the history, and exports the month', async () => {
@@ -229,6 +292,16 @@ describe('claims: from the episode events to the insurance gateway', () => {
     },
     120_000,
   );
+
+  it('waits for the results of its orders, and after the grace period builds anyway, showing what is missing', async () => {
+    const ep = await publishEpisode(h.claims, { lines: OUTPATIENT_LINES, results: false });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await call('GET', `/encounters/${ep.encounterId}/claim`)).status).toBe(404);
+    const claim = await claimOf(ep.encounterId, 'invalid');
+    expect(claim.errors).toContainEqual(
+      expect.objectContaining({ table: 'XML3', row: 2, field: 'NGUOI_THUC_HIEN' }),
+    );
+  }, 120_000);
 
   it('keeps a claim through a gateway outage and sends it when the gateway answers again', async () => {
     h.gateway.failNext(2);

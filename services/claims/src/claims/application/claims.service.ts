@@ -13,6 +13,7 @@ import { CLAIMS_CONFIG, type ClaimsConfig } from '../../shared/application/confi
 import { ClaimsEvents, ts } from '../../shared/application/outbox';
 import { SubmissionsRepository as submissions } from '../../submission/persistence/submissions.repository';
 import { buildClaim } from '../domain/build-claim';
+import { awaitedFacts } from '../domain/readiness';
 import { type ClaimRow, ClaimsRepository as repo, type ClaimStatus } from '../persistence/claims.repository';
 import { FacilitySigner } from './facility-signer';
 
@@ -39,7 +40,21 @@ export class ClaimsService {
     // Charges travel on his.charge.v1 and the close on his.encounter.v1: the close can be read first. The
     // claim waits until every line HIS closed with has arrived (Σ THANH_TIEN_BV equals the ledger total).
     if (!sameAmount(await episodes.chargedTotal(m, encounterId), e.closeTotals.hospital)) return;
+    // Patient and results arrive on other topics: wait for them, up to the grace period after the close.
+    if (!current) {
+      const waiting = awaitedFacts(await episodes.facts(m, e), await episodes.patient(m, e.patientId));
+      const closedSince = new Date(e.closeReceivedAt ?? e.closedAt!).getTime();
+      const graceOver = Date.now() - closedSince >= this.config.waitForFactsMs;
+      if (waiting.length && !graceOver) return;
+    }
     await this.buildIn(m, e, current ?? null, current ? 'rebuilt after new facts' : 'episode closed');
+  }
+
+  /** Closed episodes still without a claim whose grace period is over: built now, with what is there. */
+  async buildOverdue(): Promise<number> {
+    const due = await episodes.closedWithoutClaim(this.db.manager, this.config.waitForFactsMs);
+    for (const encounterId of due) await this.db.transaction((m) => this.episodeChangedIn(m, encounterId));
+    return due.length;
   }
 
   /** A new version from the current facts, e.g. after the gateway refused one or a clerk corrected the episode. */

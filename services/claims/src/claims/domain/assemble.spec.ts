@@ -1,6 +1,8 @@
-import type { ChargeFact, EpisodeFacts, PatientFacts } from '../../episodes/domain/episode';
+import { readEnvelope } from '@hosp/standards-bhyt-xml';
+import type { ChargeFact, DischargeFact, EpisodeFacts, PatientFacts } from '../../episodes/domain/episode';
 import type { CatalogEntry } from '../../catalog/domain/catalog-entry';
 import { assembleClaim, type ClaimsFacility, examPaymentRatio } from './assemble';
+import { buildClaim } from './build-claim';
 import { crossTableProblems } from './checks';
 import { birthDateTime, calendarDaysBetween, xmlDateTime } from './formats';
 
@@ -197,6 +199,201 @@ describe('assembleClaim', () => {
       CATALOG,
     );
     expect(a.tables.XML3).toHaveLength(1);
+  });
+});
+
+describe('the papers written at discharge (QĐ 4750 XML13, XML14; spec §1.7 rows 32, 37, 39, 62; §1.11)', () => {
+  const DISCHARGED_AT = new Date(T0.getTime() + 2 * 3_600_000); // 10:00 in Vietnam
+  const REFERRAL = {
+    toFacility: '79002',
+    reasonCode: '1',
+    letterNumber: 'CT-2026/0042',
+    clinicalSigns: 'Sốt 39°C, khó thở',
+    treatmentDirection: 'Tiếp tục kháng sinh',
+    transport: 'Xe cứu thương',
+    escortName: 'Lê Thị Mai',
+    escortTitle: 'Điều dưỡng',
+  };
+  const discharged = (over: Partial<DischargeFact>, e: Partial<EpisodeFacts> = {}) =>
+    episode([charge({}, 0)], {
+      ...e,
+      discharge: {
+        outcome: '3',
+        dischargeType: '1',
+        mainDiagnosis: 'J18.9',
+        secondaryDiagnoses: ['I10'],
+        departmentCode: 'K01',
+        at: DISCHARGED_AT,
+        dischargedBy: 'bs-tran',
+        ...over,
+      },
+    });
+  /** Signs nothing: the test reads the envelope, not the signature. */
+  const unsigned = (xml: string) => ({ ok: true as const, xml });
+  const envelopeTables = (e: EpisodeFacts) => {
+    const built = buildClaim(e, PATIENT, FACILITY, CATALOG, unsigned, T0);
+    expect(built.problems).toEqual([]);
+    const envelope = readEnvelope(built.envelopeXml!);
+    if (!envelope.ok) throw new Error(envelope.reason);
+    return envelope.files.map((f) => f.table);
+  };
+
+  it('writes the referral letter and the appointment, and fills XML1 from them', () => {
+    const e = discharged({
+      dischargeType: '2',
+      referral: REFERRAL,
+      followUpDate: '2026-12-04',
+      treatmentSummary: 'Kháng sinh 5 ngày, thở oxy',
+    });
+    const a = assembleClaim(
+      {
+        ...e,
+        results: [
+          {
+            resultId: 'r1',
+            orderId: 'o1',
+            testCode: '718-7',
+            testName: 'Hemoglobin',
+            serviceCode: 'XN',
+            value: '128',
+            unit: 'g/L',
+            observedAt: null,
+            releasedAt: T0,
+            validatedBy: 'CCHN-0046',
+            corrected: false,
+          },
+        ],
+        reports: [
+          {
+            reportId: 'rp1',
+            orderId: 'o2',
+            findings: 'Đám mờ thuỳ dưới phổi phải',
+            impression: 'Viêm phổi thuỳ dưới phải',
+            radiologistId: 'CCHN-0047',
+            signedAt: T0,
+          },
+        ],
+      },
+      PATIENT,
+      FACILITY,
+      CATALOG,
+    );
+    expect(a.problems).toEqual([]);
+    expect(a.tables.XML1[0]).toMatchObject({
+      MA_NOI_DEN: '79002',
+      GIAY_CHUYEN_TUYEN: 'CT-2026/0042',
+      NGAY_TAI_KHAM: '20261204',
+      PP_DIEU_TRI: 'Kháng sinh 5 ngày, thở oxy',
+      MA_LOAI_RV: '2',
+    });
+    expect(a.tables.XML13).toEqual([
+      {
+        MA_LK: 'e1',
+        SO_HOSO: 'e1',
+        SO_CHUYENTUYEN: 'CT-2026/0042',
+        GIAY_CHUYEN_TUYEN: 'CT-2026/0042',
+        MA_CSKCB: '79001',
+        MA_NOI_DI: '79001',
+        MA_NOI_DEN: '79002',
+        HO_TEN: 'Nguyễn Thị Hoà',
+        NGAY_SINH: '198503120000',
+        GIOI_TINH: '2',
+        MA_QUOCTICH: '704',
+        MA_DANTOC: '01',
+        MA_NGHE_NGHIEP: '00000',
+        DIA_CHI: '12 Lê Lợi',
+        MA_THE_BHYT: 'DN4790000000001',
+        GT_THE_DEN: '20261231',
+        NGAY_VAO: '202611200800',
+        NGAY_VAO_NOI_TRU: '',
+        NGAY_RA: '202611201000',
+        DAU_HIEU_LS: 'Sốt 39°C, khó thở',
+        CHAN_DOAN_RV: 'J18.9;I10',
+        TOMTAT_KQ: 'Hemoglobin: 128 g/L; Viêm phổi thuỳ dưới phải',
+        PP_DIEUTRI: 'Kháng sinh 5 ngày, thở oxy',
+        MA_BENH_CHINH: 'J18.9',
+        MA_BENH_KT: 'I10',
+        PP_DIEU_TRI: 'Kháng sinh 5 ngày, thở oxy',
+        MA_LOAI_RV: '2',
+        MA_LYDO_CT: '1',
+        HUONG_DIEU_TRI: 'Tiếp tục kháng sinh',
+        PHUONGTIEN_VC: 'Xe cứu thương',
+        HOTEN_NGUOI_HT: 'Lê Thị Mai',
+        CHUCDANH_NGUOI_HT: 'Điều dưỡng',
+        MA_BAC_SI: 'bs-tran',
+        MA_TTDV: '7900100001',
+      },
+    ]);
+    expect(a.tables.XML14).toEqual([
+      {
+        MA_LK: 'e1',
+        SO_GIAYHEN_KL: 'e1',
+        MA_CSKCB: '79001',
+        HO_TEN: 'Nguyễn Thị Hoà',
+        NGAY_SINH: '198503120000',
+        GIOI_TINH: '2',
+        DIA_CHI: '12 Lê Lợi',
+        MA_THE_BHYT: 'DN4790000000001',
+        GT_THE_DEN: '20261231',
+        NGAY_VAO: '202611200800',
+        NGAY_VAO_NOI_TRU: '',
+        NGAY_RA: '202611201000',
+        NGAY_HEN_KL: '20261204',
+        CHAN_DOAN_RV: 'J18.9;I10',
+        MA_BENH_CHINH: 'J18.9',
+        MA_BENH_KT: 'I10',
+        MA_DOITUONG_KCB: '1.1',
+        MA_BAC_SI: 'bs-tran',
+        MA_TTDV: '7900100001',
+        NGAY_CT: '20261120',
+      },
+    ]);
+  });
+
+  it('sends both papers after the other tables, in the envelope order, and the layout accepts them', () => {
+    expect(
+      envelopeTables(discharged({ dischargeType: '5', referral: REFERRAL, followUpDate: '2026-12-04' })),
+    ).toEqual(['XML1', 'XML3', 'XML13', 'XML14']);
+    expect(
+      envelopeTables(
+        discharged(
+          { dischargeType: '2', referral: { toFacility: '01001', reasonCode: '2' } },
+          { encounterClass: 'inpatient', visitType: '03' },
+        ),
+      ),
+    ).toEqual(['XML1', 'XML3', 'XML7', 'XML8', 'XML13']);
+  });
+
+  it('names the appointment in XML1 GIAY_CHUYEN_TUYEN when there is no referral', () => {
+    const a = assembleClaim(discharged({ followUpDate: '2026-11-27' }), PATIENT, FACILITY, CATALOG);
+    expect(a.tables.XML1[0]).toMatchObject({
+      MA_NOI_DEN: '',
+      GIAY_CHUYEN_TUYEN: 'e1',
+      NGAY_TAI_KHAM: '20261127',
+      PP_DIEU_TRI: '',
+    });
+    expect(a.tables.XML13).toEqual([]);
+    expect(a.tables.XML14).toHaveLength(1);
+    expect(envelopeTables(discharged({ followUpDate: '2026-11-27' }))).toEqual(['XML1', 'XML3', 'XML14']);
+  });
+
+  it('writes neither paper for a discharge home without an appointment', () => {
+    const a = assembleClaim(discharged({}), PATIENT, FACILITY, CATALOG);
+    expect(a.tables.XML1[0]).toMatchObject({ MA_NOI_DEN: '', GIAY_CHUYEN_TUYEN: '', NGAY_TAI_KHAM: '' });
+    expect([a.tables.XML13, a.tables.XML14]).toEqual([[], []]);
+  });
+
+  it('ends a referral out of an outpatient treatment at the referral time, not at 23:59 (§1.7 row 36)', () => {
+    const home = assembleClaim(discharged({}, { visitType: '02' }), PATIENT, FACILITY, CATALOG);
+    expect(home.tables.XML1[0]!['NGAY_RA']).toBe('202611202359');
+    const referred = assembleClaim(
+      discharged({ dischargeType: '2', referral: REFERRAL }, { visitType: '02' }),
+      PATIENT,
+      FACILITY,
+      CATALOG,
+    );
+    expect(referred.tables.XML1[0]!['NGAY_RA']).toBe('202611201000');
+    expect(referred.tables.XML13[0]!['NGAY_RA']).toBe('202611201000');
   });
 });
 

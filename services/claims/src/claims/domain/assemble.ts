@@ -40,6 +40,8 @@ export interface AssembledTables {
   readonly XML4: Row[];
   readonly XML7: Row[];
   readonly XML8: Row[];
+  readonly XML13: Row[];
+  readonly XML14: Row[];
 }
 
 export interface AssembledClaim {
@@ -122,9 +124,10 @@ interface PricedLine {
 
 /**
  * Builds the QĐ 130 tables of one finished episode from its facts (XML1 summary, XML2 drugs, XML3 services
- * and supplies, XML4 paraclinical results, and for inpatient/day episodes XML7 discharge paper and XML8 record
- * summary). The money is computed here, not copied from HIS: the 15% small-cost rule and the exam ratios depend
- * on the whole episode, which HIS cannot know while it posts lines (HIS defers the rule; see its encounters
+ * and supplies, XML4 paraclinical results, for inpatient/day episodes XML7 discharge paper and XML8 record
+ * summary, and the QĐ 4750 papers HIS wrote at discharge: XML13 referral letter, XML14 re-exam appointment).
+ * The money is computed here, not copied from HIS: the 15% small-cost rule and the exam ratios depend on the
+ * whole episode, which HIS cannot know while it posts lines (HIS defers the rule; see its encounters
  * service). Nothing here throws on bad data: what cannot be claimed is reported as a located problem, and the
  * layout checks run afterwards on the rows.
  */
@@ -436,10 +439,17 @@ export function assembleClaim(
     : ['02', '03', '04', '06'].includes(e.visitType)
       ? calendarDaysBetween(e.startedAt, end) + 1
       : 0;
-  const endText = ['02', '05', '07'].includes(e.visitType) ? `${xmlDate(end)}2359` : xmlDateTime(end);
+  // NGAY_RA (§1.7 row 36): the last day + "2359" for visit types 02/05/07, but a referral out ends at the time
+  // of the referral.
+  const referredOut = d?.referral !== undefined || ['2', '5'].includes(d?.dischargeType ?? '');
+  const endText =
+    ['02', '05', '07'].includes(e.visitType) && !referredOut ? `${xmlDate(end)}2359` : xmlDateTime(end);
+  // The re-exam appointment's number (SO_GIAYHEN_KL, String 50): HIS numbers no appointment paper, and the
+  // episode has one appointment at most, so the episode key (a UUID, 36 characters) names it.
+  const appointmentNumber = d?.followUpDate ? e.episodeKey.slice(0, 50) : '';
   const settlement = e.closedAt ?? end;
   const settlementDay = vietnamDay(settlement);
-  const xml1: Row = {
+  const xml1 = {
     MA_LK: e.episodeKey,
     STT: '1',
     MA_BN: patient.patientCode,
@@ -464,10 +474,15 @@ export function assembleClaim(
     MA_BENH_CHINH: d?.mainDiagnosis ?? '',
     MA_BENH_KT: (d?.secondaryDiagnoses ?? []).join(';'),
     MA_DOITUONG_KCB: firstPeriod ? (benefit.get(periods.at(-1)!)?.category ?? '') : '9',
+    // §1.7 rows 32 and 37: the facility the patient is referred to, and the referral letter's number or, for
+    // a patient sent home with an appointment, the appointment's.
+    MA_NOI_DEN: d?.referral?.toFacility ?? '',
     NGAY_VAO: xmlDateTime(e.startedAt),
     NGAY_VAO_NOI_TRU: inpatientLike ? xmlDateTime(e.startedAt) : '',
     NGAY_RA: endText,
+    GIAY_CHUYEN_TUYEN: d?.referral?.letterNumber ?? appointmentNumber,
     SO_NGAY_DTRI: String(days),
+    PP_DIEU_TRI: d?.treatmentSummary ?? '',
     KET_QUA_DTRI: d?.outcome ?? '',
     MA_LOAI_RV: d?.dischargeType ?? '',
     NGAY_TTOAN: e.closedAt ? xmlDateTime(e.closedAt) : '',
@@ -485,9 +500,11 @@ export function assembleClaim(
     MA_LOAI_KCB: e.visitType,
     MA_KHOA: departments.join(';'),
     MA_CSKCB: facility.code,
+    // §1.7 row 62 (yyyymmdd, §1.5).
+    NGAY_TAI_KHAM: d?.followUpDate ? isoToXmlDate(d.followUpDate) : '',
     MA_HSBA: e.encounterId.slice(0, 100),
     MA_TTDV: facility.signerHealthId,
-  };
+  } satisfies Row;
 
   // 6. Discharge paper and record summary for inpatient and day episodes (XML7, XML8).
   const xml7: Row[] = [];
@@ -500,7 +517,7 @@ export function assembleClaim(
       MA_KHOA_RV: d.departmentCode || departments.at(-1) || '',
       NGAY_VAO: xmlDateTime(e.startedAt),
       NGAY_RA: xmlDateTime(d.at),
-      CHAN_DOAN_RV: xml1['CHAN_DOAN_RV']!,
+      CHAN_DOAN_RV: xml1.CHAN_DOAN_RV,
       MA_TTDV: facility.signerHealthId,
       NGAY_CT: xmlDate(d.at),
     });
@@ -509,16 +526,100 @@ export function assembleClaim(
       MA_LOAI_KCB: e.visitType,
       NGAY_VAO: xmlDateTime(e.startedAt),
       NGAY_RA: xmlDateTime(d.at),
-      CHAN_DOAN_VAO: xml1['CHAN_DOAN_VAO']!,
-      CHAN_DOAN_RV: xml1['CHAN_DOAN_RV']!,
+      CHAN_DOAN_VAO: xml1.CHAN_DOAN_VAO,
+      CHAN_DOAN_RV: xml1.CHAN_DOAN_RV,
       KET_QUA_DTRI: d.outcome,
       MA_TTDV: facility.signerHealthId,
       NGAY_CT: xmlDate(d.at),
     });
   }
 
+  // 7. The papers written at discharge (QĐ 4750, §1.1 and §1.11): the referral letter when the patient was
+  //    referred out (XML13) and the re-exam appointment when one was given (XML14), one row each. Both repeat
+  //    the patient, card, time and diagnosis facts of XML1, so they cannot disagree with it.
+  const xml13: Row[] = [];
+  const xml14: Row[] = [];
+  const cardsOnly = {
+    MA_THE_BHYT: xml1.MA_THE_BHYT,
+    // XML1 falls back to the discharge day for a visit without a card (§1.7 row 19); these papers have no card.
+    GT_THE_DEN: cards.map((c) => isoToXmlDate(periodOfCard(c).validTo)).join(';'),
+  };
+  const r = d?.referral;
+  if (d && r)
+    xml13.push({
+      MA_LK: e.episodeKey,
+      SO_HOSO: xml1.MA_HSBA.slice(0, 50),
+      SO_CHUYENTUYEN: r.letterNumber ?? '',
+      GIAY_CHUYEN_TUYEN: r.letterNumber ?? '',
+      MA_CSKCB: facility.code,
+      // The letter is written here: this facility refers the patient.
+      MA_NOI_DI: facility.code,
+      MA_NOI_DEN: r.toFacility,
+      HO_TEN: xml1.HO_TEN,
+      NGAY_SINH: xml1.NGAY_SINH,
+      GIOI_TINH: xml1.GIOI_TINH,
+      MA_QUOCTICH: xml1.MA_QUOCTICH,
+      MA_DANTOC: xml1.MA_DANTOC,
+      MA_NGHE_NGHIEP: xml1.MA_NGHE_NGHIEP,
+      DIA_CHI: xml1.DIA_CHI,
+      ...cardsOnly,
+      NGAY_VAO: xml1.NGAY_VAO,
+      NGAY_VAO_NOI_TRU: xml1.NGAY_VAO_NOI_TRU,
+      NGAY_RA: xml1.NGAY_RA,
+      DAU_HIEU_LS: r.clinicalSigns ?? '',
+      CHAN_DOAN_RV: xml1.CHAN_DOAN_RV,
+      TOMTAT_KQ: resultSummary(e),
+      // The spec lists both PP_DIEUTRI and PP_DIEU_TRI in XML13 without telling them apart (§1.11): both carry
+      // the treatment given, as XML1 PP_DIEU_TRI does.
+      PP_DIEUTRI: xml1.PP_DIEU_TRI,
+      MA_BENH_CHINH: xml1.MA_BENH_CHINH,
+      MA_BENH_KT: xml1.MA_BENH_KT,
+      PP_DIEU_TRI: xml1.PP_DIEU_TRI,
+      MA_LOAI_RV: d.dischargeType,
+      MA_LYDO_CT: r.reasonCode,
+      HUONG_DIEU_TRI: r.treatmentDirection ?? '',
+      PHUONGTIEN_VC: r.transport ?? '',
+      HOTEN_NGUOI_HT: r.escortName ?? '',
+      CHUCDANH_NGUOI_HT: r.escortTitle ?? '',
+      MA_BAC_SI: d.dischargedBy ?? '',
+      MA_TTDV: facility.signerHealthId,
+    });
+  if (d?.followUpDate)
+    xml14.push({
+      MA_LK: e.episodeKey,
+      SO_GIAYHEN_KL: appointmentNumber,
+      MA_CSKCB: facility.code,
+      HO_TEN: xml1.HO_TEN,
+      NGAY_SINH: xml1.NGAY_SINH,
+      GIOI_TINH: xml1.GIOI_TINH,
+      DIA_CHI: xml1.DIA_CHI,
+      ...cardsOnly,
+      NGAY_VAO: xml1.NGAY_VAO,
+      NGAY_VAO_NOI_TRU: xml1.NGAY_VAO_NOI_TRU,
+      NGAY_RA: xml1.NGAY_RA,
+      // An appointment for a day: the layout takes yyyymmdd or yyyymmddHHMM here.
+      NGAY_HEN_KL: xml1.NGAY_TAI_KHAM,
+      CHAN_DOAN_RV: xml1.CHAN_DOAN_RV,
+      MA_BENH_CHINH: xml1.MA_BENH_CHINH,
+      MA_BENH_KT: xml1.MA_BENH_KT,
+      MA_DOITUONG_KCB: xml1.MA_DOITUONG_KCB,
+      MA_BAC_SI: d.dischargedBy ?? '',
+      MA_TTDV: facility.signerHealthId,
+      // The paper is dated the day it was written, at discharge (NGAY_CT, yyyymmdd, §1.5).
+      NGAY_CT: xmlDate(d.at),
+    });
+
   return {
-    tables: { XML1: [xml1], XML2: xml2, XML3: xml3, XML4: xml4, XML7: xml7, XML8: xml8 },
+    tables: {
+      XML1: [xml1],
+      XML2: xml2,
+      XML3: xml3,
+      XML4: xml4,
+      XML7: xml7,
+      XML8: xml8,
+      XML13: xml13,
+      XML14: xml14,
+    },
     problems,
     totals: {
       hospital: t.hospitalTotal,
@@ -530,6 +631,22 @@ export function assembleClaim(
     },
     settlementMonth: settlementDay.slice(0, 7),
   };
+}
+
+/**
+ * TOMTAT_KQ of the referral letter: the paraclinical results the receiving facility should see, from the same
+ * facts as XML4 (the latest value of each index, then the imaging conclusions), "name: value unit" joined by "; ".
+ */
+function resultSummary(e: EpisodeFacts): string {
+  const latestByTest = new Map<string, (typeof e.results)[number]>();
+  for (const r of [...e.results].sort((a, b) => +a.releasedAt - +b.releasedAt))
+    latestByTest.set(`${r.orderId}:${r.testCode}`, r);
+  return [
+    ...[...latestByTest.values()].map(
+      (r) => `${r.testName || r.testCode}: ${r.value}${r.unit ? ` ${r.unit}` : ''}`,
+    ),
+    ...e.reports.map((r) => r.impression).filter(Boolean),
+  ].join('; ');
 }
 
 function parseUnits(amount: string): bigint {

@@ -9,7 +9,7 @@ import {
 } from '@hosp/standards-bhyt-xml';
 import type { EpisodeFacts, PatientFacts } from '../../episodes/domain/episode';
 import type { CatalogEntry } from '../../catalog/domain/catalog-entry';
-import { type AssembledClaim, type ClaimsFacility, assembleClaim } from './assemble';
+import { type AssembledClaim, type AssembledTables, type ClaimsFacility, assembleClaim } from './assemble';
 import { crossTableProblems } from './checks';
 import { vietnamDay, xmlDate } from './formats';
 import type { ClaimProblem } from './problem';
@@ -28,8 +28,20 @@ export interface BuiltClaim {
   readonly envelopeXml: string | null;
 }
 
-/** Tables in the order the envelope lists them (§1.2): XML1 first, then the others that have rows. */
-const ENVELOPE_ORDER = ['XML1', 'XML2', 'XML3', 'XML4', 'XML7', 'XML8'] as const;
+/**
+ * Tables in the order the envelope lists them (§1.2, the layout's EnvelopeDef): XML1 first, then the others that
+ * have rows, the QĐ 4750 papers XML13 (referral letter) and XML14 (re-exam appointment) last.
+ */
+const ENVELOPE_ORDER = ['XML1', 'XML2', 'XML3', 'XML4', 'XML7', 'XML8', 'XML13', 'XML14'] as const;
+
+/**
+ * The tables of the claim that the layout in force can carry. XML13 and XML14 arrived with QĐ 4750 (§1.1,
+ * §1.2): under the QĐ 130 layout they do not exist, and the referral and appointment travel in XML1 alone
+ * (MA_NOI_DEN, GIAY_CHUYEN_TUYEN, NGAY_TAI_KHAM), as they did then.
+ */
+function tablesToSend(layout: Layout, a: AssembledClaim): TableId[] {
+  return ENVELOPE_ORDER.filter((t) => a.tables[t].length > 0 && layout.envelope.tables.includes(t));
+}
 
 /**
  * One episode from facts to signed XML: assemble the tables, check them against the layout in force on the
@@ -61,9 +73,9 @@ export function buildClaim(
     ...crossTableProblems(assembled.tables),
   ];
   if (problems.length) return { assembled, layoutVersion: layout.layout.id, problems, envelopeXml: null };
-  const files = ENVELOPE_ORDER.filter((t) => assembled.tables[t].length).map((t) => ({
+  const files = tablesToSend(layout.layout, assembled).map((t) => ({
     table: t,
-    xml: writeTable(tableDef(layout.layout, t), assembled.tables[t]),
+    xml: writeTable(tableDef(layout.layout, t), assembled.tables[t as keyof AssembledTables]),
   }));
   const envelope = buildEnvelope({
     facilityCode: facility.code,
@@ -85,9 +97,7 @@ export function buildClaim(
 }
 
 function layoutProblems(layout: Layout, a: AssembledClaim): ClaimProblem[] {
-  return ENVELOPE_ORDER.flatMap((t: TableId) =>
-    a.tables[t as keyof typeof a.tables].length
-      ? checkRows(tableDef(layout, t), a.tables[t as keyof typeof a.tables])
-      : [],
+  return tablesToSend(layout, a).flatMap((t) =>
+    checkRows(tableDef(layout, t), a.tables[t as keyof AssembledTables]),
   );
 }

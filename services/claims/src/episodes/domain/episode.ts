@@ -125,6 +125,28 @@ export interface ReportFact {
   readonly signedAt: Date;
 }
 
+/**
+ * The referral letter HIS wrote at a referred discharge (MA_LOAI_RV 2 or 5): the XML13 facts the events cannot
+ * otherwise tell (the spec, vietnam-bhyt-emr.md §1.11). Optional texts are absent when HIS had none.
+ */
+export interface ReferralFact {
+  /** MA_NOI_DEN. */
+  readonly toFacility: string;
+  /** MA_LYDO_CT. */
+  readonly reasonCode: string;
+  /** SO_CHUYENTUYEN / GIAY_CHUYEN_TUYEN. */
+  readonly letterNumber?: string;
+  /** DAU_HIEU_LS. */
+  readonly clinicalSigns?: string;
+  /** HUONG_DIEU_TRI. */
+  readonly treatmentDirection?: string;
+  /** PHUONGTIEN_VC. */
+  readonly transport?: string;
+  /** HOTEN_NGUOI_HT, CHUCDANH_NGUOI_HT. */
+  readonly escortName?: string;
+  readonly escortTitle?: string;
+}
+
 export interface DischargeFact {
   /** KET_QUA_DTRI, MA_LOAI_RV. */
   readonly outcome: string;
@@ -133,6 +155,14 @@ export interface DischargeFact {
   readonly secondaryDiagnoses: readonly string[];
   readonly departmentCode: string;
   readonly at: Date;
+  /** The referral letter of a referred discharge (XML13; XML1 MA_NOI_DEN, GIAY_CHUYEN_TUYEN). */
+  readonly referral?: ReferralFact;
+  /** The re-exam appointment day, 'YYYY-MM-DD' (XML14; XML1 NGAY_TAI_KHAM). */
+  readonly followUpDate?: string;
+  /** The treatment given (XML1 PP_DIEU_TRI). */
+  readonly treatmentSummary?: string;
+  /** Who discharged the patient (MA_BAC_SI of XML13 and XML14). */
+  readonly dischargedBy?: string;
 }
 
 export interface EpisodeFacts {

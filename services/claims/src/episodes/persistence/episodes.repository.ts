@@ -34,13 +34,15 @@ export interface EpisodeRow {
   status: 'open' | 'closed';
   closeTotals: { hospital: string; insurer: string; patient: string } | null;
   closedAt: Date | null;
+  /** When claims received the close (its own clock). */
+  closeReceivedAt: Date | null;
   checkInQueued: boolean;
 }
 
 const EPISODE_COLUMNS = `encounter_id AS "encounterId", patient_id AS "patientId", episode_key AS "episodeKey",
   encounter_class AS "encounterClass", visit_type AS "visitType", department_code AS "departmentCode",
   started_at AS "startedAt", status, close_totals AS "closeTotals", closed_at AS "closedAt",
-  check_in_queued AS "checkInQueued"`;
+  close_received_at AS "closeReceivedAt", check_in_queued AS "checkInQueued"`;
 
 /** Dates survive the JSONB round trip as ISO strings; these revive them. */
 const date = (v: unknown): Date => new Date(v as string);
@@ -111,7 +113,8 @@ export const EpisodesRepository = {
     closedAt: Date,
   ): Promise<void> {
     await m.query(
-      `UPDATE cl_episode SET status = 'closed', close_totals = $2, closed_at = $3, updated_at = now()
+      `UPDATE cl_episode SET status = 'closed', close_totals = $2, closed_at = $3,
+         close_received_at = coalesce(close_received_at, now()), updated_at = now()
        WHERE encounter_id = $1`,
       [encounterId, JSON.stringify(totals), closedAt],
     );
@@ -124,6 +127,19 @@ export const EpisodesRepository = {
       [encounterId],
     );
     return rows.length > 0;
+  },
+
+  /** Closed episodes without any claim whose close is older than `graceMs`. */
+  async closedWithoutClaim(m: EntityManager, graceMs: number): Promise<string[]> {
+    const rows: { encounter_id: string }[] = await m.query(
+      `SELECT e.encounter_id FROM cl_episode e
+       WHERE e.status = 'closed'
+         AND coalesce(e.close_received_at, e.closed_at) < now() - make_interval(secs => $1::double precision / 1000)
+         AND NOT EXISTS (SELECT 1 FROM cl_claim c WHERE c.encounter_id = e.encounter_id)
+       ORDER BY e.close_received_at LIMIT 200`,
+      [graceMs],
+    );
+    return rows.map((r) => r.encounter_id);
   },
 
   /** Open episodes of the patient whose check-in has not gone out yet. */

@@ -20,6 +20,7 @@ import {
   type PatientUpdated,
   PatientUpdatedSchema,
   PrescriptionIssuedSchema,
+  type Referral,
   Sex,
   Topics,
 } from '@hosp/contracts';
@@ -30,8 +31,10 @@ import { EpisodesService } from '../application/episodes.service';
 import type {
   ChargeItemType as ItemType,
   CoveragePeriod,
+  DischargeFact,
   EncounterClass as Class,
   PatientFacts,
+  ReferralFact,
   Route,
 } from '../domain/episode';
 
@@ -110,6 +113,20 @@ function coverage(c: EncounterCoverage, effectiveAt: Date): CoveragePeriod {
     validTo: c.cardValidTo,
     registrationFacility: c.registrationFacility,
     effectiveAt,
+  };
+}
+
+function referralFact(r: Referral): ReferralFact {
+  const optional = (v: string) => v || undefined;
+  return {
+    toFacility: r.toFacility,
+    reasonCode: r.reasonCode,
+    letterNumber: optional(r.letterNumber),
+    clinicalSigns: optional(r.clinicalSigns),
+    treatmentDirection: optional(r.treatmentDirection),
+    transport: optional(r.transport),
+    escortName: optional(r.escortName),
+    escortTitle: optional(r.escortTitle),
   };
 }
 
@@ -199,7 +216,13 @@ export class HisEventsConsumer {
       secondaryDiagnoses: d.secondaryDiagnoses,
       departmentCode: d.departmentCode,
       at,
-    });
+      // Kept as facts only when HIS sent them (protobuf writes absent text as ''), so a discharge recorded
+      // before HIS carried them reads the same as one without them.
+      referral: d.referral?.toFacility ? referralFact(d.referral) : undefined,
+      followUpDate: d.followUpDate || undefined,
+      treatmentSummary: d.treatmentSummary || undefined,
+      dischargedBy: d.dischargedBy || undefined,
+    } satisfies DischargeFact);
   }
 
   @OnEvent(EncounterClosedSchema)

@@ -15,6 +15,8 @@ import type { ClaimsFacility } from '../../claims/domain/assemble';
  *   BHXH_USERNAME, BHXH_PASSWORD   the facility's gateway account
  *   CLAIMS_SUBMIT_MAX_ATTEMPTS     attempts before a document is parked (default 8)
  *   CLAIMS_SUBMIT_RETRY_BASE_MS    first backoff, doubled per attempt up to 5 minutes (default 2000)
+ *   CLAIMS_WAIT_FOR_FACTS_MS       how long after the close a claim waits for the patient's demographics and
+ *                                  the results of its orders before it is built anyway (default 900000, 15 min)
  */
 export interface ClaimsConfig {
   readonly facility: ClaimsFacility;
@@ -27,6 +29,7 @@ export interface ClaimsConfig {
     readonly maxAttempts: number;
     readonly retryBaseMs: number;
   };
+  readonly waitForFactsMs: number;
   readonly production: boolean;
 }
 
@@ -66,6 +69,7 @@ export function claimsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Claim
       maxAttempts: Number(env['CLAIMS_SUBMIT_MAX_ATTEMPTS'] ?? 8),
       retryBaseMs: Number(env['CLAIMS_SUBMIT_RETRY_BASE_MS'] ?? 2_000),
     },
+    waitForFactsMs: Number(env['CLAIMS_WAIT_FOR_FACTS_MS'] ?? 900_000),
     production: env['NODE_ENV'] === 'production',
   };
 }

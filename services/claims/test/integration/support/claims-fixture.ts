@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   CareRoute,
@@ -15,6 +16,7 @@ import {
   OrderPlacedSchema,
   PatientRegisteredSchema,
   PrescriptionIssuedSchema,
+  type ReferralSchema,
   ReportFinalizedSchema,
   ResultFinalizedSchema,
   Sex,
@@ -122,6 +124,14 @@ export interface EpisodeSpec {
   /** Publish the close before the last charge, as happens when topics are consumed at different speeds. */
   closeBeforeLastCharge?: boolean;
   results?: boolean;
+  /** What HIS records at discharge: MA_LOAI_RV (default 1), the referral letter, the re-exam day and so on. */
+  discharge?: {
+    dischargeType?: string;
+    referral?: MessageInitShape<typeof ReferralSchema>;
+    followUpDate?: string;
+    treatmentSummary?: string;
+    dischargedBy?: string;
+  };
 }
 
 const ITEM = {
@@ -291,11 +301,13 @@ export async function publishEpisode(booted: BootedService, spec: EpisodeSpec) {
     encounterId,
     patientId,
     outcome: '2',
-    dischargeType: '1',
     mainDiagnosis: spec.mainDiagnosis ?? 'J06.9',
     secondaryDiagnoses: spec.mainDiagnosis === '' ? [] : ['I10'],
     departmentCode: 'K01',
     dischargedAt: timestampFromDate(end),
+    dischargedBy: 'CCHN-0001',
+    ...spec.discharge,
+    dischargeType: spec.discharge?.dischargeType ?? '1',
   });
   await publishAs(booted, 'his', Topics.HisEncounter, EncounterClosedSchema, {
     encounterId,

@@ -13,6 +13,7 @@ import {
 } from '@hosp/contracts';
 import {
   ConflictError,
+  type FieldProblem,
   InvalidRequestError,
   NotFoundError,
   type RequestContext,
@@ -34,8 +35,11 @@ import {
   type CareRoute,
   DEFAULT_VISIT_TYPE,
   defaultRoute,
+  type DischargeDetails,
+  dischargeDetailProblems,
   type EncounterAction,
   type EncounterClass,
+  type Referral,
   VISIT_TYPES_OF_CLASS,
 } from '../domain/encounter';
 import { type EncounterRow, EncountersRepository as repo } from '../persistence/encounters.repository';
@@ -68,6 +72,16 @@ export interface ChangeCoverage {
   route?: CareRoute;
   reason?: string;
   version?: number;
+}
+
+/** A discharge: the outcome and, for the claim, the referral letter, re-exam appointment and treatment given. */
+export interface Discharge extends DischargeDetails {
+  outcome: string;
+  dischargeType: string;
+  mainDiagnosis?: string;
+  secondaryDiagnoses?: string[];
+  version?: number;
+  at?: Date;
 }
 
 const CLASS_TO_PROTO: Record<EncounterClass, ProtoClass> = {
@@ -350,33 +364,39 @@ export class EncountersService {
     });
   }
 
-  discharge(
-    id: string,
-    d: {
-      outcome: string;
-      dischargeType: string;
-      mainDiagnosis?: string;
-      secondaryDiagnoses?: string[];
-      version?: number;
-      at?: Date;
-    },
-    ctx: RequestContext,
-  ): Promise<EncounterRow> {
+  /**
+   * Discharges the patient. Besides KET_QUA_DTRI / MA_LOAI_RV it records what the claim cannot find elsewhere
+   * (the spec, vietnam-bhyt-emr.md §1.7 rows 32, 37, 39, 62; §1.11): the referral letter of a referred
+   * discharge (XML13), the re-exam appointment (XML14), the treatment given, and who discharged the patient
+   * (the token subject, MA_BAC_SI of both papers). Every field problem is reported at once (400).
+   */
+  discharge(id: string, d: Discharge, ctx: RequestContext): Promise<EncounterRow> {
     return this.db.transaction(async (m) => {
       const e = await this.lockFor(m, id, 'discharge', d.version);
       const mainDiagnosis = d.mainDiagnosis ?? e.mainDiagnosis;
+      const at = d.at ?? new Date();
+      const problems: FieldProblem[] = [];
       // QĐ 130 XML1 MA_BENH_CHINH is required for every claimed episode.
       if (!mainDiagnosis)
-        throw InvalidRequestError.field('mainDiagnosis', 'a discharge needs the ICD-10 main diagnosis');
-      const at = d.at ?? new Date();
-      if (at < e.startedAt) throw InvalidRequestError.field('at', 'is before the encounter started');
+        problems.push({ field: 'mainDiagnosis', reason: 'a discharge needs the ICD-10 main diagnosis' });
+      if (at < e.startedAt) problems.push({ field: 'at', reason: 'is before the encounter started' });
+      problems.push(...dischargeDetailProblems(d.dischargeType, d, facilityDate(at), this.facility.code));
+      if (problems.length > 0 || !mainDiagnosis) throw new InvalidRequestError(problems);
       const secondaryDiagnoses = d.secondaryDiagnoses ?? e.secondaryDiagnoses;
+      const referral = d.referral ? referralOf(d.referral) : null;
+      const followUpDate = d.followUpDate || null;
+      const treatmentSummary = d.treatmentSummary || null;
+      const dischargedBy = ctx.actorId ?? null;
       await repo.discharge(m, id, {
         outcome: d.outcome,
         dischargeType: d.dischargeType,
         mainDiagnosis,
         secondaryDiagnoses,
         at,
+        referral,
+        followUpDate,
+        treatmentSummary,
+        dischargedBy,
       });
       const after = (await repo.get(m, id))!;
       await this.events.emit(
@@ -392,6 +412,21 @@ export class EncountersService {
           secondaryDiagnoses,
           departmentCode: after.departmentCode,
           dischargedAt: ts(at),
+          referral: referral
+            ? {
+                toFacility: referral.toFacility,
+                reasonCode: referral.reasonCode,
+                letterNumber: referral.letterNumber ?? '',
+                clinicalSigns: referral.clinicalSigns ?? '',
+                treatmentDirection: referral.treatmentDirection ?? '',
+                transport: referral.transport ?? '',
+                escortName: referral.escortName ?? '',
+                escortTitle: referral.escortTitle ?? '',
+              }
+            : undefined,
+          followUpDate: followUpDate ?? '',
+          treatmentSummary: treatmentSummary ?? '',
+          dischargedBy: dischargedBy ?? '',
         },
         ctx,
       );
@@ -476,5 +511,20 @@ function coverageMessage(
     cardValidFrom: card.validFrom,
     cardValidTo: card.validTo,
     registrationFacility: card.registrationFacility,
+  };
+}
+
+/** The letter as stored and returned: the given fields only, empty optional text left out. */
+function referralOf(r: Referral): Referral {
+  const optional = (v: string | undefined) => (v ? v : undefined);
+  return {
+    toFacility: r.toFacility,
+    reasonCode: r.reasonCode,
+    letterNumber: optional(r.letterNumber),
+    clinicalSigns: optional(r.clinicalSigns),
+    treatmentDirection: optional(r.treatmentDirection),
+    transport: optional(r.transport),
+    escortName: optional(r.escortName),
+    escortTitle: optional(r.escortTitle),
   };
 }

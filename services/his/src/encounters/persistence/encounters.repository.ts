@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { CareRoute, EncounterClass, EncounterStatus } from '../domain/encounter';
+import type { CareRoute, EncounterClass, EncounterStatus, Referral } from '../domain/encounter';
 
 export interface EncounterRow {
   id: string;
@@ -19,6 +19,13 @@ export interface EncounterRow {
   secondaryDiagnoses: string[];
   outcome: string | null;
   dischargeType: string | null;
+  /** The referral letter of a referred discharge (MA_LOAI_RV 2 or 5), else null. */
+  referral: Referral | null;
+  /** The re-exam appointment day, 'YYYY-MM-DD', or null. */
+  followUpDate: string | null;
+  treatmentSummary: string | null;
+  /** Who discharged the patient (the token subject). */
+  dischargedBy: string | null;
   startedAt: Date;
   dischargedAt: Date | null;
   closedAt: Date | null;
@@ -61,8 +68,10 @@ const COLUMNS = `e.id, e.patient_id AS "patientId", e.encounter_class AS "encoun
   e.status, e.department_code AS "departmentCode", e.bed_code AS "bedCode", e.room_code AS "roomCode",
   e.insurance_card_id AS "insuranceCardId", c.card_number AS "insuranceCardNumber", c.benefit_level AS "benefitLevel",
   trim_scale(e.coverage_percent)::text AS "coveragePercent", e.route, e.main_diagnosis AS "mainDiagnosis",
-  e.secondary_diagnoses AS "secondaryDiagnoses", e.outcome, e.discharge_type AS "dischargeType",
-  e.started_at AS "startedAt", e.discharged_at AS "dischargedAt", e.closed_at AS "closedAt", e.version`;
+  e.secondary_diagnoses AS "secondaryDiagnoses", e.outcome, e.discharge_type AS "dischargeType", e.referral,
+  to_char(e.follow_up_date, 'YYYY-MM-DD') AS "followUpDate", e.treatment_summary AS "treatmentSummary",
+  e.discharged_by AS "dischargedBy", e.started_at AS "startedAt", e.discharged_at AS "dischargedAt",
+  e.closed_at AS "closedAt", e.version`;
 
 export interface NewEncounter {
   id: string;
@@ -210,13 +219,29 @@ export const EncountersRepository = {
       mainDiagnosis: string;
       secondaryDiagnoses: string[];
       at: Date;
+      referral: Referral | null;
+      followUpDate: string | null;
+      treatmentSummary: string | null;
+      dischargedBy: string | null;
     },
   ) {
     await m.query(
       `UPDATE his_encounter SET status = 'discharged', outcome = $2, discharge_type = $3, main_diagnosis = $4,
-         secondary_diagnoses = $5, discharged_at = $6, version = version + 1
+         secondary_diagnoses = $5, discharged_at = $6, referral = $7, follow_up_date = $8, treatment_summary = $9,
+         discharged_by = $10, version = version + 1
        WHERE id = $1`,
-      [id, d.outcome, d.dischargeType, d.mainDiagnosis, d.secondaryDiagnoses, d.at],
+      [
+        id,
+        d.outcome,
+        d.dischargeType,
+        d.mainDiagnosis,
+        d.secondaryDiagnoses,
+        d.at,
+        d.referral ? JSON.stringify(d.referral) : null,
+        d.followUpDate,
+        d.treatmentSummary,
+        d.dischargedBy,
+      ],
     );
   },
 

@@ -6,12 +6,14 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import {
   DISCHARGE_TYPE_CODES,
@@ -59,12 +61,49 @@ export class DiagnoseDto extends VersionDto {
   secondaryDiagnoses?: string[];
 }
 
+/** MA_NOI_DEN: 5 characters, digits or capital letters, as the claim layout checks it (the spec §1.7 row 32). */
+const FACILITY_CODE = /^[0-9A-Z]{5}$/;
+
+/**
+ * The referral letter (giấy chuyển tuyến, QĐ 4750 XML13; the spec, vietnam-bhyt-emr.md §1.11). Widths follow
+ * the XML13 elements; the unbounded ones ("n") get the same 4000-character bound as the treatment summary.
+ */
+export class ReferralDto {
+  /** MA_NOI_DEN: the facility the patient is referred to. */
+  @Matches(FACILITY_CODE, { message: 'toFacility must be a 5-character facility code (MA_NOI_DEN)' })
+  toFacility!: string;
+  /**
+   * MA_LYDO_CT, Number 1. The spec lists the element but not its code list (1 = for the patient's benefit /
+   * suitable level, 2 = at the patient's request are expected but unconfirmed), so any single digit is
+   * accepted and the claim carries it as given.
+   */
+  @Matches(/^[0-9]$/, { message: 'reasonCode must be a single digit (MA_LYDO_CT)' })
+  reasonCode!: string;
+  /** SO_CHUYENTUYEN / GIAY_CHUYEN_TUYEN, String 50. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50) letterNumber?: string;
+  /** DAU_HIEU_LS. */
+  @IsOptional() @IsString() @MaxLength(4000) clinicalSigns?: string;
+  /** HUONG_DIEU_TRI. */
+  @IsOptional() @IsString() @MaxLength(4000) treatmentDirection?: string;
+  /** PHUONGTIEN_VC, String 255. */
+  @IsOptional() @IsString() @MaxLength(255) transport?: string;
+  /** HOTEN_NGUOI_HT, CHUCDANH_NGUOI_HT, String 255 each. */
+  @IsOptional() @IsString() @MaxLength(255) escortName?: string;
+  @IsOptional() @IsString() @MaxLength(255) escortTitle?: string;
+}
+
 export class DischargeDto extends DiagnoseDto {
   /** KET_QUA_DTRI (QĐ 130 XML1): 1 cured ... 8 died outside hospital. */
   @IsIn(OUTCOME_CODES) outcome!: string;
   /** MA_LOAI_RV (QĐ 130 XML1): 1 discharged ... 5 referred on request. */
   @IsIn(DISCHARGE_TYPE_CODES) dischargeType!: string;
   @IsOptional() @Type(() => Date) @IsDate() at?: Date;
+  /** Required when dischargeType is 2 or 5 (referred), refused otherwise (checked by the service). */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ReferralDto) referral?: ReferralDto;
+  /** The re-exam appointment day (NGAY_TAI_KHAM, XML14), not before the discharge day. */
+  @IsOptional() @Matches(ISO_DATE, { message: 'followUpDate must be YYYY-MM-DD' }) followUpDate?: string;
+  /** The treatment given (PP_DIEU_TRI), free text. */
+  @IsOptional() @IsString() @MaxLength(4000) treatmentSummary?: string;
 }
 
 /**

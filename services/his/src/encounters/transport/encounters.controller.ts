@@ -64,6 +64,11 @@ export class EncountersController {
     return this.encounters.diagnose(id, body);
   }
 
+  /**
+   * KET_QUA_DTRI and MA_LOAI_RV, and for the claim: the referral letter (required when dischargeType is 2 or 5,
+   * refused otherwise), the re-exam appointment day (not before the discharge day) and the treatment given.
+   * 400 names each field at fault; 409 unless the encounter is in progress.
+   */
   @Post('encounters/:id/discharge')
   @HttpCode(200)
   discharge(@Param('id', Uuid) id: string, @Body() body: DischargeDto, @Ctx() ctx: RequestContext) {

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file hosp/his/v1/encounter.proto.
  */
 export const file_hosp_his_v1_encounter: GenFile = /*@__PURE__*/
-  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIpcCChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCGNvdmVyYWdlGAcgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USFAoMcXVldWVfdGlja2V0GAggASgJItkBChFFbmNvdW50ZXJDb3ZlcmFnZRIdChVpbnN1cmFuY2VfY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRIYChBjb3ZlcmFnZV9wZXJjZW50GAMgASgJEiUKBXJvdXRlGAQgASgOMhYuaG9zcC5oaXMudjEuQ2FyZVJvdXRlEhcKD2NhcmRfdmFsaWRfZnJvbRgFIAEoCRIVCg1jYXJkX3ZhbGlkX3RvGAYgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgHIAEoCSLAAQoURW5jb3VudGVyVHJhbnNmZXJyZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHAoUZnJvbV9kZXBhcnRtZW50X2NvZGUYAyABKAkSGgoSdG9fZGVwYXJ0bWVudF9jb2RlGAQgASgJEhAKCGJlZF9jb2RlGAUgASgJEjIKDnRyYW5zZmVycmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLWAQoYRW5jb3VudGVyQ292ZXJhZ2VDaGFuZ2VkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjAKCGNvdmVyYWdlGAMgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USHAoUcHJldmlvdXNfY2FyZF9udW1iZXIYBCABKAkSMAoMZWZmZWN0aXZlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBiABKAki6QEKE0VuY291bnRlckRpc2NoYXJnZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIWCg5kaXNjaGFyZ2VfdHlwZRgEIAEoCRIWCg5tYWluX2RpYWdub3NpcxgFIAEoCRIbChNzZWNvbmRhcnlfZGlhZ25vc2VzGAYgAygJEhcKD2RlcGFydG1lbnRfY29kZRgHIAEoCRIxCg1kaXNjaGFyZ2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLFAQoPRW5jb3VudGVyQ2xvc2VkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEh0KFXRvdGFsX2hvc3BpdGFsX2Ftb3VudBgDIAEoCRIcChR0b3RhbF9pbnN1cmVyX2Ftb3VudBgEIAEoCRIcChR0b3RhbF9wYXRpZW50X2Ftb3VudBgFIAEoCRItCgljbG9zZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKrIBCg5FbmNvdW50ZXJDbGFzcxIfChtFTkNPVU5URVJfQ0xBU1NfVU5TUEVDSUZJRUQQABIeChpFTkNPVU5URVJfQ0xBU1NfT1VUUEFUSUVOVBABEh0KGUVOQ09VTlRFUl9DTEFTU19FTUVSR0VOQ1kQAhIhCh1FTkNPVU5URVJfQ0xBU1NfREFZX1RSRUFUTUVOVBADEh0KGUVOQ09VTlRFUl9DTEFTU19JTlBBVElFTlQQBCpzCglDYXJlUm91dGUSGgoWQ0FSRV9ST1VURV9VTlNQRUNJRklFRBAAEhYKEkNBUkVfUk9VVEVfQ09SUkVDVBABEhgKFENBUkVfUk9VVEVfRU1FUkdFTkNZEAISGAoUQ0FSRV9ST1VURV9PRkZfUk9VVEUQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chtob3NwL2hpcy92MS9lbmNvdW50ZXIucHJvdG8SC2hvc3AuaGlzLnYxIpcCChBFbmNvdW50ZXJTdGFydGVkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjQKD2VuY291bnRlcl9jbGFzcxgDIAEoDjIbLmhvc3AuaGlzLnYxLkVuY291bnRlckNsYXNzEhIKCnZpc2l0X3R5cGUYBCABKAkSFwoPZGVwYXJ0bWVudF9jb2RlGAUgASgJEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCGNvdmVyYWdlGAcgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USFAoMcXVldWVfdGlja2V0GAggASgJItkBChFFbmNvdW50ZXJDb3ZlcmFnZRIdChVpbnN1cmFuY2VfY2FyZF9udW1iZXIYASABKAkSFQoNYmVuZWZpdF9sZXZlbBgCIAEoBRIYChBjb3ZlcmFnZV9wZXJjZW50GAMgASgJEiUKBXJvdXRlGAQgASgOMhYuaG9zcC5oaXMudjEuQ2FyZVJvdXRlEhcKD2NhcmRfdmFsaWRfZnJvbRgFIAEoCRIVCg1jYXJkX3ZhbGlkX3RvGAYgASgJEh0KFXJlZ2lzdHJhdGlvbl9mYWNpbGl0eRgHIAEoCSLAAQoURW5jb3VudGVyVHJhbnNmZXJyZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHAoUZnJvbV9kZXBhcnRtZW50X2NvZGUYAyABKAkSGgoSdG9fZGVwYXJ0bWVudF9jb2RlGAQgASgJEhAKCGJlZF9jb2RlGAUgASgJEjIKDnRyYW5zZmVycmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLWAQoYRW5jb3VudGVyQ292ZXJhZ2VDaGFuZ2VkEhQKDGVuY291bnRlcl9pZBgBIAEoCRISCgpwYXRpZW50X2lkGAIgASgJEjAKCGNvdmVyYWdlGAMgASgLMh4uaG9zcC5oaXMudjEuRW5jb3VudGVyQ292ZXJhZ2USHAoUcHJldmlvdXNfY2FyZF9udW1iZXIYBCABKAkSMAoMZWZmZWN0aXZlX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZyZWFzb24YBiABKAki3AIKE0VuY291bnRlckRpc2NoYXJnZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIWCg5kaXNjaGFyZ2VfdHlwZRgEIAEoCRIWCg5tYWluX2RpYWdub3NpcxgFIAEoCRIbChNzZWNvbmRhcnlfZGlhZ25vc2VzGAYgAygJEhcKD2RlcGFydG1lbnRfY29kZRgHIAEoCRIxCg1kaXNjaGFyZ2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCghyZWZlcnJhbBgJIAEoCzIVLmhvc3AuaGlzLnYxLlJlZmVycmFsEhYKDmZvbGxvd191cF9kYXRlGAogASgJEhkKEXRyZWF0bWVudF9zdW1tYXJ5GAsgASgJEhUKDWRpc2NoYXJnZWRfYnkYDCABKAkivgEKCFJlZmVycmFsEhMKC3RvX2ZhY2lsaXR5GAEgASgJEhMKC3JlYXNvbl9jb2RlGAIgASgJEhUKDWxldHRlcl9udW1iZXIYAyABKAkSFgoOY2xpbmljYWxfc2lnbnMYBCABKAkSGwoTdHJlYXRtZW50X2RpcmVjdGlvbhgFIAEoCRIRCgl0cmFuc3BvcnQYBiABKAkSEwoLZXNjb3J0X25hbWUYByABKAkSFAoMZXNjb3J0X3RpdGxlGAggASgJIsUBCg9FbmNvdW50ZXJDbG9zZWQSFAoMZW5jb3VudGVyX2lkGAEgASgJEhIKCnBhdGllbnRfaWQYAiABKAkSHQoVdG90YWxfaG9zcGl0YWxfYW1vdW50GAMgASgJEhwKFHRvdGFsX2luc3VyZXJfYW1vdW50GAQgASgJEhwKFHRvdGFsX3BhdGllbnRfYW1vdW50GAUgASgJEi0KCWNsb3NlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqsgEKDkVuY291bnRlckNsYXNzEh8KG0VOQ09VTlRFUl9DTEFTU19VTlNQRUNJRklFRBAAEh4KGkVOQ09VTlRFUl9DTEFTU19PVVRQQVRJRU5UEAESHQoZRU5DT1VOVEVSX0NMQVNTX0VNRVJHRU5DWRACEiEKHUVOQ09VTlRFUl9DTEFTU19EQVlfVFJFQVRNRU5UEAMSHQoZRU5DT1VOVEVSX0NMQVNTX0lOUEFUSUVOVBAEKnMKCUNhcmVSb3V0ZRIaChZDQVJFX1JPVVRFX1VOU1BFQ0lGSUVEEAASFgoSQ0FSRV9ST1VURV9DT1JSRUNUEAESGAoUQ0FSRV9ST1VURV9FTUVSR0VOQ1kQAhIYChRDQVJFX1JPVVRFX09GRl9ST1VURRADYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * A patient checked in or was admitted (HL7 ADT^A04 / ADT^A01 meaning). Topic his.encounter.v1,
@@ -278,6 +278,36 @@ export type EncounterDischarged = Message<"hosp.his.v1.EncounterDischarged"> & {
    * @generated from field: google.protobuf.Timestamp discharged_at = 8;
    */
   dischargedAt?: Timestamp | undefined;
+
+  /**
+   * The referral letter (giấy chuyển tuyến, QĐ 4750 XML13; XML1 MA_NOI_DEN and GIAY_CHUYEN_TUYEN). Set
+   * exactly when discharge_type is 2 or 5 (referred); absent otherwise.
+   *
+   * @generated from field: hosp.his.v1.Referral referral = 9;
+   */
+  referral?: Referral | undefined;
+
+  /**
+   * NGAY_TAI_KHAM of XML1 and NGAY_HEN_KL of XML14 (re-exam appointment, giấy hẹn khám lại): the follow-up
+   * day, YYYY-MM-DD, not before the discharge day; empty when no appointment was given.
+   *
+   * @generated from field: string follow_up_date = 10;
+   */
+  followUpDate: string;
+
+  /**
+   * PP_DIEU_TRI of XML1: the treatment given, free text as the clinician wrote it; may be empty.
+   *
+   * @generated from field: string treatment_summary = 11;
+   */
+  treatmentSummary: string;
+
+  /**
+   * Who discharged the patient: the subject of the caller's token (MA_BAC_SI of XML13 and XML14).
+   *
+   * @generated from field: string discharged_by = 12;
+   */
+  dischargedBy: string;
 };
 
 /**
@@ -286,6 +316,76 @@ export type EncounterDischarged = Message<"hosp.his.v1.EncounterDischarged"> & {
  */
 export const EncounterDischargedSchema: GenMessage<EncounterDischarged> = /*@__PURE__*/
   messageDesc(file_hosp_his_v1_encounter, 4);
+
+/**
+ * The referral letter written at discharge when the patient is referred to another facility (MA_LOAI_RV 2 or
+ * 5). Field meanings follow the XML13 elements of QĐ 4750 (giấy chuyển tuyến); optional ones are empty when
+ * not given.
+ *
+ * @generated from message hosp.his.v1.Referral
+ */
+export type Referral = Message<"hosp.his.v1.Referral"> & {
+  /**
+   * MA_NOI_DEN: the 5-character code of the facility the patient is referred to.
+   *
+   * @generated from field: string to_facility = 1;
+   */
+  toFacility: string;
+
+  /**
+   * MA_LYDO_CT: the referral reason code, one digit.
+   *
+   * @generated from field: string reason_code = 2;
+   */
+  reasonCode: string;
+
+  /**
+   * SO_CHUYENTUYEN / GIAY_CHUYEN_TUYEN: the letter's number, at most 50 characters.
+   *
+   * @generated from field: string letter_number = 3;
+   */
+  letterNumber: string;
+
+  /**
+   * DAU_HIEU_LS: clinical signs at referral.
+   *
+   * @generated from field: string clinical_signs = 4;
+   */
+  clinicalSigns: string;
+
+  /**
+   * HUONG_DIEU_TRI: the treatment direction recommended to the receiving facility.
+   *
+   * @generated from field: string treatment_direction = 5;
+   */
+  treatmentDirection: string;
+
+  /**
+   * PHUONGTIEN_VC: how the patient is transported.
+   *
+   * @generated from field: string transport = 6;
+   */
+  transport: string;
+
+  /**
+   * HOTEN_NGUOI_HT / CHUCDANH_NGUOI_HT: who escorts the patient, and their title.
+   *
+   * @generated from field: string escort_name = 7;
+   */
+  escortName: string;
+
+  /**
+   * @generated from field: string escort_title = 8;
+   */
+  escortTitle: string;
+};
+
+/**
+ * Describes the message hosp.his.v1.Referral.
+ * Use `create(ReferralSchema)` to create a new message.
+ */
+export const ReferralSchema: GenMessage<Referral> = /*@__PURE__*/
+  messageDesc(file_hosp_his_v1_encounter, 5);
 
 /**
  * The episode is complete: no more charges, ready for the BHYT claim. Topic his.encounter.v1, key patient_id.
@@ -331,7 +431,7 @@ export type EncounterClosed = Message<"hosp.his.v1.EncounterClosed"> & {
  * Use `create(EncounterClosedSchema)` to create a new message.
  */
 export const EncounterClosedSchema: GenMessage<EncounterClosed> = /*@__PURE__*/
-  messageDesc(file_hosp_his_v1_encounter, 5);
+  messageDesc(file_hosp_his_v1_encounter, 6);
 
 /**
  * The kind of encounter. Outpatient exam, emergency, day treatment and inpatient admission are the
