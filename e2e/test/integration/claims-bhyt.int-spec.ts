@@ -24,6 +24,7 @@ import {
   tableXsd,
 } from '@hosp/standards-bhyt-xml';
 import { BhxhGatewaySimulator } from '@hosp/testing/simulators';
+import { CLAIMS_CATALOG } from '../../../services/claims/test/integration/support/claims-fixture';
 import { AppModule as ClaimsModule } from '../../../services/claims/src/app.module';
 import { serviceDefinition as claimsDefinition } from '../../../services/claims/src/service.definition';
 import { AppModule as HisModule } from '../../../services/his/src/app.module';
@@ -85,24 +86,6 @@ const HIS_DRUGS = [
     insurancePrice: '1200',
   },
 ];
-const CLAIMS_CATALOG = [
-  { code: 'KB01', kind: 'service', group: 13, scope: 1, bhytCode: '02.1896' },
-  { code: 'XN-CBC', kind: 'service', group: 1, scope: 1, bhytCode: '22.0120.1370' },
-  { code: 'CDHA-CT', kind: 'service', group: 2, scope: 1, bhytCode: '18.0105.0010' },
-  { code: 'GIUONG-NOI', kind: 'service', group: 15, scope: 1, bhytCode: 'K02.1914' },
-  {
-    code: 'PARA500',
-    kind: 'drug',
-    group: 4,
-    scope: 1,
-    ingredientCode: '40.17',
-    tender: '123/QĐ-SYT;G1;N4;2026',
-    registrationNumber: 'VD-12345-21',
-    routeCode: '1.01',
-    dosageForm: 'Viên nén',
-    unit: 'Viên',
-  },
-];
 
 /** Runs an independent tool and returns its exit status and output. */
 function run(cmd: string, args: string[]) {
@@ -159,6 +142,26 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
     for (const s of [claims, his]) await s?.close();
     await gateway?.stop();
   }, 60_000);
+
+  /** LIS's final haemoglobin for a CBC order, validated by CCHN-0046 (the test stands in for LIS). */
+  async function publishHemoglobin(orderId: string, patientId: string, value: string) {
+    await publishAs(his, 'laboratory', Topics.LabResult, ResultFinalizedSchema, {
+      resultId: randomUUID(),
+      orderId,
+      patientId,
+      test: { system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin' },
+      value,
+      unit: 'g/L',
+      observedAt: timestampFromDate(new Date()),
+      releasedAt: timestampFromDate(new Date(Date.now() + 60_000)),
+      service: {
+        system: 'urn:hosp:service-catalog',
+        code: 'XN-CBC',
+        display: 'Tổng phân tích tế bào máu ngoại vi',
+      },
+      validatedBy: 'CCHN-0046',
+    });
+  }
 
   async function ok(p: Promise<{ status: number; body: any }>) {
     const r = await p;
@@ -253,22 +256,7 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
         ],
       }),
     );
-    await publishAs(his, 'laboratory', Topics.LabResult, ResultFinalizedSchema, {
-      resultId: randomUUID(),
-      orderId: lab.id,
-      patientId: patient.id,
-      test: { system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin' },
-      value: '128',
-      unit: 'g/L',
-      observedAt: timestampFromDate(new Date()),
-      releasedAt: timestampFromDate(new Date(Date.now() + 60_000)),
-      service: {
-        system: 'urn:hosp:service-catalog',
-        code: 'XN-CBC',
-        display: 'Tổng phân tích tế bào máu ngoại vi',
-      },
-      validatedBy: 'CCHN-0046',
-    });
+    await publishHemoglobin(lab.id, patient.id, '128');
     await publishAs(his, 'radiology-orders', Topics.RisProcedure, ReportFinalizedSchema, {
       reportId: randomUUID(),
       procedureId: randomUUID(),
@@ -367,22 +355,7 @@ describe('end to end: HIS visits to signed BHYT claims at the insurance gateway'
     const [lab] = await ok(
       hisApi('POST', `/encounters/${stay.id}/orders`, { orders: [{ serviceCode: 'XN-CBC' }] }),
     );
-    await publishAs(his, 'laboratory', Topics.LabResult, ResultFinalizedSchema, {
-      resultId: randomUUID(),
-      orderId: lab.id,
-      patientId: patient.id,
-      test: { system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin' },
-      value: '101',
-      unit: 'g/L',
-      observedAt: timestampFromDate(new Date()),
-      releasedAt: timestampFromDate(new Date(Date.now() + 60_000)),
-      service: {
-        system: 'urn:hosp:service-catalog',
-        code: 'XN-CBC',
-        display: 'Tổng phân tích tế bào máu ngoại vi',
-      },
-      validatedBy: 'CCHN-0046',
-    });
+    await publishHemoglobin(lab.id, patient.id, '101');
     await ok(hisApi('POST', `/encounters/${stay.id}/transfer`, { toDepartmentCode: 'K02', bedCode: 'H002' }));
     await ok(
       hisApi('POST', `/encounters/${stay.id}/coverage`, {
