@@ -213,6 +213,39 @@ describeTls('MLLP over TLS (self-signed certificate made by openssl at test time
   });
 });
 
+describeTls('MLLP over TLS: refused client certificates', () => {
+  it('reports why and from where a client certificate was refused, and reads nothing from that peer', async () => {
+    const server = selfSignedCertificate()!;
+    const stranger = selfSignedCertificate()!;
+    let handled = 0;
+    const listener = new MllpServer({
+      tls: { ...server, ca: server.cert, requestCert: true, rejectUnauthorized: true },
+      handler: async (bytes, conn) => {
+        handled++;
+        return ackHandler(bytes, conn);
+      },
+    });
+    const refused = new Promise<[Error, { address?: string }]>((resolve) =>
+      listener.once('tlsHandshakeError', (error, remote) => resolve([error, remote])),
+    );
+    const { port } = await listener.listen();
+    const client = new MllpClient({
+      host: '127.0.0.1',
+      port,
+      tls: { ca: server.cert, ...stranger },
+      reconnect: { attempts: 1 },
+      responseTimeoutMs: 5_000,
+    });
+    await client.send(message('NOPE')).catch(() => undefined);
+    const [error, remote] = await refused;
+    expect(error.message).toMatch(/client certificate refused: [A-Z_]+/);
+    expect(remote.address).toMatch(/127\.0\.0\.1/);
+    expect(handled).toBe(0);
+    client.destroy();
+    await listener.close();
+  });
+});
+
 const mllpSend = which('mllp_send');
 const describePeer = mllpSend ? describe : describe.skip;
 

@@ -61,6 +61,12 @@ export interface MllpServerEvents {
   handlerError: [error: unknown, connection: MllpConnection];
   /** Socket errors, and TLS handshakes that failed (connection undefined then). */
   connectionError: [error: Error, connection: MllpConnection | undefined];
+  /**
+   * A TLS handshake that failed, with the peer's address: no certificate, one from an untrusted CA, plain
+   * TCP on a TLS port, a protocol below the minimum. Nothing the peer sent was read as HL7. A node
+   * authentication failure to audit (IHE ATNA, ITI-19).
+   */
+  tlsHandshakeError: [error: Error, remote: { address?: string; port?: number }];
   /** Bytes that arrived outside any frame and were dropped. */
   junk: [bytes: number, connection: MllpConnection];
   idle: [connection: MllpConnection];
@@ -238,6 +244,17 @@ class Connection implements MllpConnection {
 }
 
 /**
+ * Why a TLS handshake failed. Node verifies a client's certificate chain itself, after OpenSSL's handshake,
+ * and on failure destroys the socket without a TLS alert: the error is then a bare "socket hang up" and the
+ * reason (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ...) is in authorizationError.
+ */
+function handshakeFailure(error: Error, socket: tls.TLSSocket): Error {
+  const code = socket.authorizationError as unknown as string | undefined;
+  if (!code) return error;
+  return Object.assign(new Error(`client certificate refused: ${code}`, { cause: error }), { code });
+}
+
+/**
  * An MLLP listener over TCP or TLS (HL7 v2.5.1 Appendix C, MLLP). Each connection gets its own frame decoder
  * and handles its messages strictly in order; a bad frame or a failing handler is reported as an event and
  * the connection carries on. close() stops accepting, lets every connection answer what it has received,
@@ -248,6 +265,8 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
   private readonly connections = new Set<Connection>();
   /** Every TCP socket, including TLS ones still in their handshake (not yet a Connection). */
   private readonly sockets = new Set<net.Socket>();
+  /** The peer of each accepted TCP socket, read on accept: a failed TLS handshake is reported with it. */
+  private readonly remotes = new WeakMap<net.Socket, { address?: string; port?: number }>();
   private nextId = 1;
 
   constructor(private readonly options: MllpServerOptions) {
@@ -257,8 +276,20 @@ export class MllpServer extends EventEmitter<MllpServerEvents> {
       ? tls.createServer({ ...options.tls, allowHalfOpen: true }, accept)
       : net.createServer({ allowHalfOpen: true }, accept);
     if (options.maxConnections !== undefined) this.server.maxConnections = options.maxConnections;
-    this.server.on('tlsClientError', (error: Error) => this.emit('connectionError', error, undefined));
+    this.server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) => {
+      const reason = handshakeFailure(error, socket);
+      this.emit('connectionError', reason, undefined);
+      // Both sockets may be destroyed by now and no longer know the peer: use what the TCP one said on accept
+      // (Node keeps it as the TLS socket's _parent).
+      const tcp = (socket as { _parent?: net.Socket })._parent;
+      const remote = (tcp && this.remotes.get(tcp)) ?? {
+        address: socket.remoteAddress,
+        port: socket.remotePort,
+      };
+      this.emit('tlsHandshakeError', reason, remote);
+    });
     this.server.on('connection', (socket: net.Socket) => {
+      this.remotes.set(socket, { address: socket.remoteAddress, port: socket.remotePort });
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });

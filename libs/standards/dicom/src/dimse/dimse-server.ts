@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import {
   type association,
   constants,
@@ -15,6 +16,7 @@ import { Tag } from '../dicom-json';
 import { DimseStatus } from '../status';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, newUid } from '../uids';
 import { datasetToJson, jsonToDataset } from './dataset-bridge';
+import { AbortReason, abortPdu, PduGuard, PduType } from './pdu-guard';
 import { RawDataset } from './raw-dataset';
 import { storeObjects, type StoreResult } from './store-scu';
 import type {
@@ -44,12 +46,27 @@ export interface DimseServerOptions {
   port: number;
   handlers: DimseHandlers;
   logger: DimseLogger;
-  /** The largest PDU we receive (PS3.8 D.1); 256 KiB by default. */
+  /**
+   * The largest P-DATA-TF PDU we receive (PS3.8 D.1), announced in the A-ASSOCIATE-AC and enforced: a larger
+   * PDU is answered A-ABORT and the connection closed before it is buffered (pdu-guard.ts); 256 KiB by default.
+   */
   maxPduLength?: number;
-  /** An association not requested within this time after connecting is closed (default 30 s). */
+  /**
+   * The ARTIM timer (PS3.8 §9.1.5): a connection that has not sent a complete A-ASSOCIATE-RQ within this time
+   * is closed (default 30 s). With TLS, counted from the end of the handshake (which has its own timeout).
+   */
   associationTimeoutMs?: number;
-  /** An association with no PDU for this long is aborted (default 5 min: modalities idle between series). */
+  /**
+   * Idle timeout: a connection that carried no byte either way for this long is aborted (default 5 min:
+   * modalities idle between series; a C-MOVE in progress keeps it busy with its pending responses).
+   */
   pduTimeoutMs?: number;
+  /**
+   * Listen with TLS (PS3.15 Annex B.1 TLS Secure Transport Connection Profile): node:tls server options, key
+   * and cert, and for mutual TLS (IHE ATNA node authentication) ca with requestCert and rejectUnauthorized.
+   * A peer that fails the handshake never reaches the DICOM upper layer.
+   */
+  tls?: TlsOptions;
   /** A C-STORE data set larger than this is refused with 0xA700 (default 2 GiB). */
   maxObjectBytes?: number;
 }
@@ -61,6 +78,9 @@ interface ReceivedDataset {
   oversize: boolean;
   transferSyntaxUid: string;
 }
+
+/** 256 KiB: a P-DATA-TF that size carries a CT slice in two PDUs; larger ones gain little on a LAN. */
+const DEFAULT_MAX_PDU = 262_144;
 
 const REJECT: Record<RejectReason, [number, number, number]> = {
   'calling-ae-not-recognized': [RejectResult.Permanent, RejectSource.ServiceUser, Rj.CallingAeNotRecognized],
@@ -78,11 +98,15 @@ export class DimseServer {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private readonly active = new Set<Promise<void>>();
+  /** With TLS: the TCP sockets under the TLS ones, including handshakes in progress, cut by close(). */
+  private readonly tcpSockets = new Set<Socket>();
+  /** The peer of each accepted TCP socket, read on accept: a failed TLS handshake is logged with it. */
+  private readonly remotes = new WeakMap<Socket, string>();
 
   constructor(private readonly options: DimseServerOptions) {
     Implementation.setImplementationClassUid(IMPLEMENTATION_CLASS_UID);
     Implementation.setImplementationVersion(IMPLEMENTATION_VERSION_NAME);
-    Implementation.setMaxPduLength(options.maxPduLength ?? 262_144);
+    Implementation.setMaxPduLength(options.maxPduLength ?? DEFAULT_MAX_PDU);
     routeLibraryLog(options.logger);
   }
 
@@ -92,7 +116,7 @@ export class DimseServer {
 
   listen(): Promise<AddressInfo> {
     const ScpClass = scpClass(this.options);
-    const server = createServer((socket) => {
+    const onSocket = (socket: Socket): void => {
       this.sockets.add(socket);
       let done!: () => void;
       const finished = new Promise<void>((r) => (done = r));
@@ -102,6 +126,8 @@ export class DimseServer {
         this.active.delete(finished);
         done();
       });
+      // Before dcmjs-dimse's own reader, so a PDU over the limits is refused before it buffers it.
+      this.guard(socket);
       const scp = new ScpClass(socket, {
         associationTimeout: this.options.associationTimeoutMs ?? 30_000,
         pduTimeout: this.options.pduTimeoutMs ?? 300_000,
@@ -116,7 +142,8 @@ export class DimseServer {
         socket.end();
         setTimeout(() => socket.destroy(), 2_000).unref();
       });
-    });
+    };
+    const server = this.options.tls ? this.tlsServer(this.options.tls, onSocket) : createServer(onSocket);
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -136,7 +163,73 @@ export class DimseServer {
     const deadline = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
     await Promise.race([Promise.all([...this.active]), deadline]);
     for (const s of this.sockets) s.destroy();
+    for (const s of this.tcpSockets) s.destroy();
     await closed;
+  }
+
+  private tlsServer(options: TlsOptions, onSocket: (socket: Socket) => void): Server {
+    const server = createTlsServer(options, onSocket);
+    server.on('connection', (tcp: Socket) => {
+      this.remotes.set(tcp, remoteAddress(tcp));
+      this.tcpSockets.add(tcp);
+      tcp.once('close', () => this.tcpSockets.delete(tcp));
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const cert = socket.getPeerCertificate();
+      if (cert && Object.keys(cert).length > 0)
+        this.options.logger.info(
+          { remote: remoteAddress(socket), subject: cert.subject?.CN, issuer: cert.issuer?.CN },
+          'DICOM TLS peer authenticated',
+        );
+    });
+    server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+      // Node checks a client's chain after OpenSSL's handshake and, when it fails, drops the connection with
+      // a bare "socket hang up"; the reason is in authorizationError. Both sockets may be gone by now: the
+      // address is the one read on accept (the TCP socket is the TLS socket's _parent).
+      const tcp = (socket as { _parent?: Socket })._parent;
+      this.options.logger.warn(
+        {
+          remote: (tcp && this.remotes.get(tcp)) ?? remoteAddress(socket),
+          reason: (socket.authorizationError as unknown as string | undefined) ?? err.message,
+        },
+        'DICOM TLS handshake refused: peer not authenticated',
+      );
+    });
+    return server;
+  }
+
+  /**
+   * PDU limits (pdu-guard.ts) and the ARTIM timer (PS3.8 §9.1.5: started when the transport connection is
+   * accepted, stopped by the A-ASSOCIATE-RQ; on expiry the connection is closed) on an accepted connection.
+   * dcmjs-dimse has an association timer, but it only runs on connections its own Server or Client opened.
+   */
+  private guard(socket: Socket): void {
+    const { logger } = this.options;
+    const guard = new PduGuard({ maxPduLength: this.options.maxPduLength ?? DEFAULT_MAX_PDU });
+    const timeoutMs = this.options.associationTimeoutMs ?? 30_000;
+    const artim = setTimeout(() => {
+      logger.warn({ remote: remoteAddress(socket) }, `no A-ASSOCIATE-RQ within ${timeoutMs} ms: closed`);
+      socket.destroy();
+    }, timeoutMs);
+    artim.unref();
+    socket.once('close', () => clearTimeout(artim));
+    socket.on('data', (chunk: Buffer) => {
+      const { completed, violation } = guard.push(chunk);
+      if (completed.includes(PduType.AssociateRq)) clearTimeout(artim);
+      if (!violation) return;
+      clearTimeout(artim);
+      socket.pause(); // read no more: nothing further of this connection is buffered
+      if (violation.reason === AbortReason.UnrecognizedPdu) {
+        // Not DICOM at all (an HTTP request, a TLS ClientHello on the plain port): closed without an answer.
+        logger.warn({ remote: remoteAddress(socket), why: violation.message }, 'not a DICOM PDU: closed');
+      } else {
+        // PS3.8 §9.2 (AA-1): an invalid PDU is answered A-ABORT from the service provider, then closed.
+        logger.warn({ remote: remoteAddress(socket), why: violation.message }, 'DICOM PDU refused: A-ABORT');
+        socket.write(abortPdu(violation.reason));
+      }
+      socket.end();
+      setTimeout(() => socket.destroy(), 2_000).unref();
+    });
   }
 }
 
@@ -160,6 +253,7 @@ function remoteAddress(socket: Socket): string {
 function scpClass(options: DimseServerOptions) {
   const { handlers, logger } = options;
   const maxObjectBytes = options.maxObjectBytes ?? 2 ** 31;
+  const maxPduLength = options.maxPduLength ?? DEFAULT_MAX_PDU;
 
   return class ArchiveScp extends Scp {
     private info?: AssociationInfo;
@@ -225,6 +319,9 @@ function scpClass(options: DimseServerOptions) {
             else ctx.setResult(PresentationContextResult.Accept, answer);
           }
           this.info = info;
+          // dcmjs-dimse answers min(the requestor's maximum, ours): a requestor that takes any length (0)
+          // would be told that we do too. We announce our own limit then, which the PDU guard enforces.
+          if (!a.getMaxPduLength()) a.setMaxPduLength(maxPduLength);
           this.sendAssociationAccept();
         } catch (err) {
           logger.error({ err, ...info }, 'association decision failed');

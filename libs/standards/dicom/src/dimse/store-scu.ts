@@ -2,7 +2,7 @@ import { association, Client, constants, requests, type responses } from 'dcmjs-
 import type { DicomJson } from '../dicom-json';
 import { jsonToDataset } from './dataset-bridge';
 import { RawDataset } from './raw-dataset';
-import type { RemoteAe } from './types';
+import type { DicomTlsClientOptions, RemoteAe } from './types';
 
 const { CStoreRequest, CEchoRequest, NEventReportRequest } = requests;
 
@@ -89,6 +89,7 @@ export function storeObjects(
       connectTimeout: options.connectTimeoutMs ?? 10_000,
       associationTimeout: options.responseTimeoutMs ?? 30_000,
       pduTimeout: options.responseTimeoutMs ?? 30_000,
+      ...securityOptions(target.tls),
     });
   });
 }
@@ -123,6 +124,7 @@ export function sendEventReport(
       connectTimeout: timeoutMs,
       associationTimeout: timeoutMs,
       pduTimeout: timeoutMs,
+      ...securityOptions(target.tls),
     });
   });
 }
@@ -148,8 +150,27 @@ export function echo(target: RemoteAe, callingAeTitle: string, timeoutMs = 10_00
       connectTimeout: timeoutMs,
       associationTimeout: timeoutMs,
       pduTimeout: timeoutMs,
+      ...securityOptions(target.tls),
     });
   });
+}
+
+/**
+ * dcmjs-dimse's `securityOptions`: with them its Client connects with node:tls instead of node:net and passes
+ * key, cert, ca, requestCert, rejectUnauthorized, minVersion, maxVersion and ciphers on (dcmjs-dimse 0.3.3,
+ * Client.send). The server name checked is the host connected to (an IP against the certificate's IP SAN).
+ */
+function securityOptions(tls: DicomTlsClientOptions | undefined) {
+  if (!tls) return {};
+  return {
+    securityOptions: {
+      ...(tls.cert ? { cert: tls.cert } : {}),
+      ...(tls.key ? { key: tls.key } : {}),
+      ...(tls.ca ? { ca: tls.ca } : {}),
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+    },
+  };
 }
 
 export { constants as dimseConstants };

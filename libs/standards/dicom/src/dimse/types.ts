@@ -51,6 +51,19 @@ export interface RemoteAe {
   aeTitle: string;
   host: string;
   port: number;
+  /** Associate over TLS (PS3.15 Annex B.1, the TLS Secure Transport Connection Profile); plain TCP when absent. */
+  tls?: DicomTlsClientOptions;
+}
+
+/**
+ * Our side of a TLS association we open: the certificate and key we present (IHE ATNA node authentication,
+ * ITI-19) and the CA bundle the peer's certificate must chain to (the system's roots without one). PEM.
+ * The peer's certificate is always verified, and TLS 1.2 is the floor (PS3.15 B.9, BCP 195).
+ */
+export interface DicomTlsClientOptions {
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  ca?: string | Buffer;
 }
 
 export type RetrieveResult =

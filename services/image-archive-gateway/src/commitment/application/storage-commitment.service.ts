@@ -159,15 +159,11 @@ export class StorageCommitmentService implements OnApplicationBootstrap, BeforeA
           if (!peer) throw new Error(`peer ${row.callingAe} has no host and port for the N-EVENT-REPORT`);
           const report = await this.result(row.transactionUid);
           if (!report) continue;
-          const status = await sendEventReport(
-            { aeTitle: peer.aeTitle, host: peer.host as string, port: peer.port as number },
-            this.settings.aeTitle,
-            {
-              sopClassUid: SopClass.StorageCommitmentPushModel,
-              sopInstanceUid: STORAGE_COMMITMENT_INSTANCE,
-              ...report,
-            },
-          );
+          const status = await sendEventReport(this.peers.remoteAe(peer), this.settings.aeTitle, {
+            sopClassUid: SopClass.StorageCommitmentPushModel,
+            sopInstanceUid: STORAGE_COMMITMENT_INSTANCE,
+            ...report,
+          });
           if (status === DimseStatus.Success) {
             await repo.reported(this.db.manager, row.transactionUid);
             continue;

@@ -1,3 +1,4 @@
+import type { TlsOptions } from 'node:tls';
 import {
   type AssociationInfo,
   type DimseHandlers,
@@ -19,19 +20,26 @@ import { PeersService } from '../../peers/application/peers.service';
 import { QueryService } from '../../query/application/query.service';
 import { RetrieveService } from '../../query/application/retrieve.service';
 import { ARCHIVE_SETTINGS, type ArchiveSettings } from '../../shared/archive-settings';
+import { listenerTlsOptions } from '../../shared/dicom-tls';
 import { StorageService } from '../../storage/application/storage.service';
 import { WorklistService } from '../../worklist/application/worklist.service';
 import { negotiate } from '../application/negotiation';
 
 /**
- * The archive's DICOM upper-layer listener (DICOM_HOST:DICOM_PORT, AE title DICOM_AE_TITLE), started with the
- * application and closed before it stops (running associations get 10 s). Association policy here; every
- * DIMSE service goes to the application service that owns it.
+ * The archive's DICOM upper-layer listeners, AE title DICOM_AE_TITLE: plain TCP on DICOM_HOST:DICOM_PORT
+ * (unless DICOM_TLS_ONLY=1) and TLS on DICOM_TLS_PORT when set (PS3.15 Annex B.1; mutual TLS with
+ * DICOM_TLS_CA, IHE ATNA node authentication: a caller without a certificate from a trusted CA never reaches
+ * association negotiation, and the AE title checks below still apply). Both serve the same services with
+ * the same limits: PDU size (DICOM_MAX_PDU), ARTIM (DICOM_ASSOCIATION_TIMEOUT_MS), idle
+ * (DICOM_IDLE_TIMEOUT_MS), object size (DICOM_MAX_OBJECT_BYTES). Started with the application and closed
+ * before it stops (running associations get 10 s). Association policy here; every DIMSE service goes to the
+ * application service that owns it.
  */
 @Injectable()
 export class DicomListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('DicomListener');
   private server?: DimseServer;
+  private tlsServer?: DimseServer;
 
   constructor(
     @Inject(ARCHIVE_SETTINGS) private readonly settings: ArchiveSettings,
@@ -44,18 +52,48 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
     private readonly commitment: StorageCommitmentService,
   ) {}
 
-  /** Where the listener is bound, once started. */
+  /** Where the plain listener is bound, once started. */
   get address() {
     return this.server?.address;
   }
 
+  /** Where the TLS listener is bound, once started. */
+  get tlsAddress() {
+    return this.tlsServer?.address;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await initializeTranscoding();
-    this.server = new DimseServer({
+    const { tls } = this.settings;
+    if (!tls.only) {
+      this.server = this.dimseServer(this.settings.dicomPort);
+      const address = await this.server.listen();
+      this.log.log(`DICOM ${this.settings.aeTitle} listening on ${address.address}:${address.port}`);
+    }
+    if (tls.port !== undefined) {
+      const options = listenerTlsOptions(tls);
+      this.tlsServer = this.dimseServer(tls.port, options);
+      const address = await this.tlsServer.listen();
+      const mutual = options.requestCert ? ', client certificate required' : '';
+      this.log.log(
+        `DICOM ${this.settings.aeTitle} listening on ${address.address}:${address.port} (TLS${mutual})`,
+      );
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.server?.close(10_000), this.tlsServer?.close(10_000)]);
+  }
+
+  private dimseServer(port: number, tls?: TlsOptions): DimseServer {
+    return new DimseServer({
       host: this.settings.dicomHost,
-      port: this.settings.dicomPort,
+      port,
+      tls,
       maxPduLength: this.settings.maxPduLength,
       maxObjectBytes: this.settings.maxObjectBytes,
+      associationTimeoutMs: this.settings.associationTimeoutMs,
+      pduTimeoutMs: this.settings.idleTimeoutMs,
       handlers: this.handlers(),
       logger: {
         info: (o, m) => this.log.log(o, m),
@@ -63,12 +101,6 @@ export class DicomListener implements OnApplicationBootstrap, BeforeApplicationS
         error: (o, m) => this.log.error(o, m),
       },
     });
-    const address = await this.server.listen();
-    this.log.log(`DICOM ${this.settings.aeTitle} listening on ${address.address}:${address.port}`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.server?.close(10_000);
   }
 
   private handlers(): DimseHandlers {

@@ -1,4 +1,4 @@
-import { storeObjects } from '@hosp/standards-dicom';
+import { type RemoteAe, storeObjects } from '@hosp/standards-dicom';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -68,6 +68,12 @@ export class Forwarder implements OnApplicationBootstrap, BeforeApplicationShutd
   private async send(destination: string, rows: ForwardRow[]): Promise<void> {
     const peer = await this.peers.destination(destination);
     if (!peer) return this.failAll(rows, `peer ${destination} is disabled or has no address`);
+    let target: RemoteAe;
+    try {
+      target = this.peers.remoteAe(peer); // over TLS when DICOM_TLS_PEERS names the PACS
+    } catch (err) {
+      return this.failAll(rows, (err as Error).message); // e.g. a TLS file that cannot be read
+    }
     const files: Buffer[] = [];
     const sendable: ForwardRow[] = [];
     for (const r of rows) {
@@ -78,11 +84,10 @@ export class Forwarder implements OnApplicationBootstrap, BeforeApplicationShutd
         await this.fail(r, `stored file unreadable: ${(err as Error).message}`, null);
       }
     }
-    const result = await storeObjects(
-      { aeTitle: peer.aeTitle, host: peer.host as string, port: peer.port as number },
-      files,
-      { callingAeTitle: this.settings.aeTitle, responseTimeoutMs: 60_000 },
-    );
+    const result = await storeObjects(target, files, {
+      callingAeTitle: this.settings.aeTitle,
+      responseTimeoutMs: 60_000,
+    });
     for (const [i, r] of sendable.entries()) {
       const res = result.results[i];
       // Success and the warnings (B000 coercion, B006 elements discarded, B007 SOP class mismatch) are stored.

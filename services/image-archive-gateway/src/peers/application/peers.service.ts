@@ -1,10 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { echo } from '@hosp/standards-dicom';
+import { echo, type RemoteAe } from '@hosp/standards-dicom';
 import { InvalidRequestError, NotFoundError, RuleViolationError } from '@hosp/platform-runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ARCHIVE_SETTINGS, type ArchiveSettings } from '../../shared/archive-settings';
+import { peerTlsOptions } from '../../shared/dicom-tls';
 import type { Peer, PeerInput } from '../domain/peer';
 import { PeersRepository as repo } from '../persistence/peers.repository';
 
@@ -61,13 +62,23 @@ export class PeersService {
     return p && p.enabled && p.host && p.port ? p : undefined;
   }
 
+  /**
+   * How to reach a peer with an address: its host and port, over TLS when DICOM_TLS_PEERS names it. Every
+   * association the archive opens goes through here (forwarding, C-MOVE, storage commitment, C-ECHO).
+   */
+  remoteAe(peer: Pick<Peer, 'aeTitle' | 'host' | 'port'>): RemoteAe {
+    if (!peer.host || !peer.port) throw new Error(`peer ${peer.aeTitle} has no host and port`);
+    const tls = peerTlsOptions(this.settings.tls, peer.aeTitle);
+    return { aeTitle: peer.aeTitle, host: peer.host, port: peer.port, ...(tls ? { tls } : {}) };
+  }
+
   /** C-ECHO to the peer, from the archive's AE title: the status, or the reason it failed. */
   async echo(aeTitle: string): Promise<{ status: number }> {
     const p = await this.get(aeTitle);
     if (!p.host || !p.port)
       throw new RuleViolationError('PEER_NOT_ADDRESSABLE', `peer ${aeTitle} has no host and port`);
     try {
-      return { status: await echo({ aeTitle, host: p.host, port: p.port }, this.settings.aeTitle) };
+      return { status: await echo(this.remoteAe(p), this.settings.aeTitle) };
     } catch (err) {
       throw new RuleViolationError('ECHO_FAILED', `C-ECHO to ${aeTitle} failed: ${(err as Error).message}`);
     }

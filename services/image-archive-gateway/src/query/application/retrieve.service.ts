@@ -67,7 +67,7 @@ export class RetrieveService {
           status: DimseStatus.MoveDestinationUnknown,
           comment: `move destination ${destination} unknown`,
         };
-      target = { aeTitle: peer.aeTitle, host: peer.host as string, port: peer.port as number };
+      target = this.peers.remoteAe(peer);
     }
     const filter: QueryFilter = { limit: 100_000 };
     if (level === 'PATIENT') filter.patientId = keys[0];

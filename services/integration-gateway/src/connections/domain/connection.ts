@@ -16,6 +16,12 @@ export interface CodeMapEntry {
   unit?: string;
 }
 
+/**
+ * A TLS file name relative to GATEWAY_TLS_DIR: segments of letters, digits, '.', '_', '-', none starting with
+ * '.', so a name set over the API can neither climb out of the directory ('..') nor name an absolute path.
+ */
+export const TLS_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+
 export type ConnectionProtocol = 'hl7v2' | 'astm';
 export type ConnectionRole = 'listen' | 'connect';
 export type AckMode = 'original' | 'enhanced';
@@ -28,7 +34,18 @@ export interface Connection {
   role: ConnectionRole;
   host: string;
   port: number;
+  /**
+   * MLLP over TLS (listen: we serve TLS; connect: we open TLS). Mutual TLS when a CA bundle is configured:
+   * see application/tls-material.ts. Only HL7 connections: ASTM links have no TLS here.
+   */
   tls: boolean;
+  /**
+   * This connection's own PEM files, as names under GATEWAY_TLS_DIR (never a path elsewhere, never the PEM
+   * itself); null uses GATEWAY_TLS_CERT / GATEWAY_TLS_KEY / GATEWAY_TLS_CA. Certificate and key go together.
+   */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  tlsCaFile: string | null;
   deviceApplication: string | null;
   deviceFacility: string | null;
   localApplication: string;

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Connection } from '../domain/connection';
 
-const COLUMNS = `id, name, protocol, role, host, port, tls, device_application AS "deviceApplication",
+const COLUMNS = `id, name, protocol, role, host, port, tls, tls_cert_file AS "tlsCertFile",
+  tls_key_file AS "tlsKeyFile", tls_ca_file AS "tlsCaFile", device_application AS "deviceApplication",
   device_facility AS "deviceFacility", local_application AS "localApplication", local_facility AS "localFacility",
   hl7_version AS "hl7Version", charset, ack_mode AS "ackMode", accepts, order_message AS "orderMessage", tests,
   code_map AS "codeMap", max_message_bytes AS "maxMessageBytes", publish_raw AS "publishRaw", enabled, version`;
@@ -13,8 +14,9 @@ export const ConnectionsRepository = {
     await m.query(
       `INSERT INTO gw_connection (id, name, protocol, role, host, port, tls, device_application, device_facility,
          local_application, local_facility, hl7_version, charset, ack_mode, accepts, order_message, tests, code_map,
-         max_message_bytes, enabled, publish_raw)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+         max_message_bytes, enabled, publish_raw, tls_cert_file, tls_key_file, tls_ca_file)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+         $22, $23, $24)`,
       columns(c),
     );
   },
@@ -24,8 +26,8 @@ export const ConnectionsRepository = {
       `UPDATE gw_connection SET name = $2, protocol = $3, role = $4, host = $5, port = $6, tls = $7,
          device_application = $8, device_facility = $9, local_application = $10, local_facility = $11,
          hl7_version = $12, charset = $13, ack_mode = $14, accepts = $15, order_message = $16, tests = $17,
-         code_map = $18, max_message_bytes = $19, enabled = $20, publish_raw = $21, version = version + 1,
-         updated_at = now()
+         code_map = $18, max_message_bytes = $19, enabled = $20, publish_raw = $21, tls_cert_file = $22,
+         tls_key_file = $23, tls_ca_file = $24, version = version + 1, updated_at = now()
        WHERE id = $1`,
       columns(c),
     );
@@ -74,5 +76,8 @@ function columns(c: ConnectionInput): unknown[] {
     c.maxMessageBytes,
     c.enabled,
     c.publishRaw,
+    c.tlsCertFile ?? null,
+    c.tlsKeyFile ?? null,
+    c.tlsCaFile ?? null,
   ];
 }

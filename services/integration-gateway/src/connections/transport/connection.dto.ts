@@ -13,7 +13,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { AckMode, ConnectionProtocol, ConnectionRole, OrderMessage } from '../domain/connection';
+import {
+  type AckMode,
+  type ConnectionProtocol,
+  type ConnectionRole,
+  type OrderMessage,
+  TLS_FILE_NAME,
+} from '../domain/connection';
+
+const tlsFileName = { message: 'a file name under GATEWAY_TLS_DIR (letters, digits, . _ - and /; no "..")' };
 
 export class CodeMapEntryDto {
   @IsString() @IsNotEmpty() @MaxLength(64) deviceCode!: string;
@@ -35,7 +43,12 @@ export class ConnectionDto {
   /** The address to listen on (listen) or to connect to (connect). */
   @IsString() @IsNotEmpty() host!: string;
   @IsInt() @Min(1) @Max(65535) port!: number;
+  /** MLLP over TLS; mutual TLS when a CA bundle is configured (README "TLS"). */
   @IsOptional() @IsBoolean() tls = false;
+  /** PEM files of this connection, named under GATEWAY_TLS_DIR; default GATEWAY_TLS_CERT, _KEY, _CA. */
+  @IsOptional() @MaxLength(200) @Matches(TLS_FILE_NAME, tlsFileName) tlsCertFile: string | null = null;
+  @IsOptional() @MaxLength(200) @Matches(TLS_FILE_NAME, tlsFileName) tlsKeyFile: string | null = null;
+  @IsOptional() @MaxLength(200) @Matches(TLS_FILE_NAME, tlsFileName) tlsCaFile: string | null = null;
   /** MSH-3/MSH-4 the device sends; messages from another sender are refused when set. */
   @IsOptional() @IsString() deviceApplication: string | null = null;
   @IsOptional() @IsString() deviceFacility: string | null = null;

@@ -7,13 +7,16 @@ import {
 } from '@nestjs/common';
 import { ConnectionsService } from '../../connections/application/connections.service';
 import type { Connection } from '../../connections/domain/connection';
+import { linkLimits } from '../../shared/application/link-limits';
 import { PartitionMaintenance } from '../../store/application/partition-maintenance';
 import { AstmInboundService } from '../application/astm-inbound.service';
 
 /**
  * One ASTM listener per enabled `listen` ASTM connection (analyzers that connect over TCP, the usual set-up of
  * a terminal server in front of a serial analyzer), following the configuration as it changes. Link errors
- * (bad checksums answered NAK, timeouts) are logged and never close the connection.
+ * (bad checksums answered NAK, timeouts) are logged and never close the connection; an idle one is closed and
+ * connections per listener are capped (shared/application/link-limits.ts). ASTM E1381 has no TLS: a `tls`
+ * ASTM connection is refused when configured (ConnectionsService).
  */
 @Injectable()
 export class AstmListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -54,16 +57,21 @@ export class AstmListeners implements OnApplicationBootstrap, BeforeApplicationS
     }
     if (!c.enabled || c.role !== 'listen' || c.protocol !== 'astm') return;
     const current = () => this.servers.get(c.id)?.connection ?? c;
+    const limits = linkLimits();
     const server = new AstmServer({
       host: c.host,
       port: c.port,
       role: 'host',
       encoding: c.charset === '8859/1' ? 'latin1' : 'auto',
-      idleTimeoutMs: 10 * 60_000,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      maxConnections: limits.maxConnections,
       beforeTerminatorAck: (messages) => this.inbound.store(current(), messages),
       onMessage: (message) => this.inbound.answer(current(), message),
       onError: (err) => this.log.warn({ connection: c.id, err: err.message }, 'ASTM link or message error'),
     });
+    server.on('idle', (conn) =>
+      this.log.log({ connection: c.id, remote: conn.remoteAddress }, 'idle connection closed'),
+    );
     const address = await server.listen();
     this.servers.set(c.id, { server, connection: c });
     this.log.log(`connection ${c.id}: listening for ASTM on ${address.address}:${address.port}`);

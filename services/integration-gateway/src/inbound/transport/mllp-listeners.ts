@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { buildAckForUnparsed, MessageErrorCode } from '@hosp/standards-hl7v2';
-import { MllpServer } from '@hosp/standards-hl7v2-mllp';
+import { type MllpConnection, MllpServer } from '@hosp/standards-hl7v2-mllp';
 import {
   type BeforeApplicationShutdown,
   Injectable,
@@ -9,15 +8,20 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { ConnectionsService } from '../../connections/application/connections.service';
+import { serverTlsOptions } from '../../connections/application/tls-material';
 import type { Connection } from '../../connections/domain/connection';
+import { linkLimits } from '../../shared/application/link-limits';
 import { PartitionMaintenance } from '../../store/application/partition-maintenance';
 import { Hl7InboundService } from '../application/hl7-inbound.service';
 
 /**
  * One MLLP listener per enabled `listen` HL7 connection, following the configuration as it changes. The
  * listener frames and orders; Hl7InboundService decides the answer. An oversize or truncated frame is
- * answered AR with the reason (the connection stays open), so the device learns why instead of timing out.
- * TLS uses GATEWAY_TLS_CERT and GATEWAY_TLS_KEY (PEM files; GATEWAY_TLS_CA to require client certificates).
+ * answered AR with the reason, so the device learns why instead of timing out; the oversize bytes are dropped
+ * as they arrive, never buffered, and the connection stays open for the next message.
+ * TLS (MLLP over TLS, mutual with a CA bundle: IHE ATNA node authentication) as tls-material.ts builds it;
+ * refused handshakes and the certificate each TLS peer authenticated with are logged. Idle connections are
+ * closed and connections per listener capped (shared/application/link-limits.ts).
  */
 @Injectable()
 export class MllpListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,12 +66,15 @@ export class MllpListeners implements OnApplicationBootstrap, BeforeApplicationS
       this.servers.delete(c.id);
     }
     if (!c.enabled || c.role !== 'listen' || c.protocol !== 'hl7v2') return;
+    const limits = linkLimits();
+    const tls = c.tls ? serverTlsOptions(c) : undefined;
     const server = new MllpServer({
       host: c.host,
       port: c.port,
-      tls: c.tls ? tlsOptions() : undefined,
+      tls,
       maxMessageBytes: c.maxMessageBytes,
-      idleTimeoutMs: 10 * 60_000,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      maxConnections: limits.maxConnections,
       handler: (bytes) => this.inbound.handle(this.current(c.id) ?? c, bytes),
       onFrameError: (error) =>
         buildAckForUnparsed(
@@ -88,11 +95,22 @@ export class MllpListeners implements OnApplicationBootstrap, BeforeApplicationS
     server.on('frameError', (err) =>
       this.log.warn({ connection: c.id, reason: err.reason, bytes: err.bytes }, err.message),
     );
+    server.on('tlsHandshakeError', (err, remote) =>
+      this.log.warn(
+        { connection: c.id, remote: `${remote.address}:${remote.port}`, err: err.message },
+        'TLS handshake refused: peer not authenticated',
+      ),
+    );
+    server.on('connection', (conn) => {
+      if (conn.secure) this.log.log({ connection: c.id, ...peerOf(conn) }, 'TLS peer connected');
+    });
+    server.on('idle', (conn) =>
+      this.log.log({ connection: c.id, remote: conn.remoteAddress }, 'idle connection closed'),
+    );
     const address = await server.listen();
     this.servers.set(c.id, { server, connection: c });
-    this.log.log(
-      `connection ${c.id}: listening for HL7 on ${address.address}:${address.port}${c.tls ? ' (TLS)' : ''}`,
-    );
+    const secure = tls ? (tls.requestCert ? ' (TLS, client certificate required)' : ' (TLS)') : '';
+    this.log.log(`connection ${c.id}: listening for HL7 on ${address.address}:${address.port}${secure}`);
   }
 
   private current(id: string): Connection | undefined {
@@ -100,14 +118,13 @@ export class MllpListeners implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-function tlsOptions(): TlsOptions {
-  const cert = process.env['GATEWAY_TLS_CERT'];
-  const key = process.env['GATEWAY_TLS_KEY'];
-  if (!cert || !key) throw new Error('a TLS connection needs GATEWAY_TLS_CERT and GATEWAY_TLS_KEY');
-  const ca = process.env['GATEWAY_TLS_CA'];
+/** Who a TLS peer is, for the log: its address and, under mutual TLS, its certificate's subject and issuer. */
+function peerOf(conn: MllpConnection): Record<string, unknown> {
+  const cert: PeerCertificate | undefined = conn.peerCertificate;
   return {
-    cert: readFileSync(cert),
-    key: readFileSync(key),
-    ...(ca ? { ca: readFileSync(ca), requestCert: true, rejectUnauthorized: true } : {}),
+    remote: conn.remoteAddress,
+    ...(cert
+      ? { subject: cert.subject?.CN, issuer: cert.issuer?.CN, fingerprint256: cert.fingerprint256 }
+      : {}),
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConnectionsService } from '../../connections/application/connections.service';
+import { clientTlsOptions } from '../../connections/application/tls-material';
 import type { Connection } from '../../connections/domain/connection';
 import { OutboundRepository as queue, type OutboundRow } from '../persistence/outbound.repository';
 
@@ -23,6 +24,8 @@ const setting = (name: string, fallback: number) => Number(process.env[name] ?? 
  * original mode, §2.9.2), matches the answer to the message by MSA-2, and records AA/CA as delivered. A NAK
  * (AE/AR/CE/CR), a timeout or a refused connection is retried with capped exponential backoff; after
  * GATEWAY_OUTBOUND_MAX_ATTEMPTS the message is parked. A message behind a waiting head waits too: order is the contract.
+ * A `tls` connection is reached over MLLP/TLS: the device's certificate verified against the CA bundle and our
+ * node certificate presented (IHE ATNA ITI-19; tls-material.ts).
  */
 @Injectable()
 export class OutboundSender implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,7 +48,13 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
 
   private async apply(c: Connection): Promise<void> {
     await this.stopLoop(c.id);
-    if (c.enabled && c.role === 'connect' && c.protocol === 'hl7v2') this.startLoop(c);
+    if (!c.enabled || c.role !== 'connect' || c.protocol !== 'hl7v2') return;
+    try {
+      this.startLoop(c);
+    } catch (err) {
+      // Unusable TLS material (a file gone since the connection was saved): its queue waits, visibly.
+      this.log.error({ err, connection: c.id }, 'outbound sender not started');
+    }
   }
 
   private async stopLoop(id: string): Promise<void> {
@@ -62,7 +71,7 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
     const client = new MllpClient({
       host: c.host,
       port: c.port,
-      tls: c.tls ? true : undefined,
+      tls: c.tls ? clientTlsOptions(c) : undefined,
       responseTimeoutMs: setting('GATEWAY_ACK_TIMEOUT_MS', 30_000),
       connectTimeoutMs: 5_000,
       reconnect: { attempts: 1 },
@@ -121,7 +130,9 @@ export class OutboundSender implements OnApplicationBootstrap, BeforeApplication
         return;
       } else error = `${code}: ${ack.get('ERR-3-2') ?? ack.get('MSA-3') ?? 'negative acknowledgment'}`;
     } catch (err) {
-      error = (err as Error).message;
+      // The cause says why a connection failed (refused, timed out, a certificate that does not verify).
+      const cause = (err as Error).cause as { message?: unknown } | undefined;
+      error = (err as Error).message + (typeof cause?.message === 'string' ? `: ${cause.message}` : '');
     }
     const attempts = row.attempts + 1;
     const park = attempts >= setting('GATEWAY_OUTBOUND_MAX_ATTEMPTS', 5);
